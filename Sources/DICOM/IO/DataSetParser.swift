@@ -1,0 +1,314 @@
+/// Parses a data set from a `ByteSource` in any of the uncompressed encodings
+/// (PS3.5 §7.1: Explicit and Implicit VR; §7.3: byte order; §7.5: sequences and items).
+struct DataSetParser {
+    let source: ByteSource
+    let options: ReadOptions
+    private(set) var warnings: [String] = []
+
+    static let undefinedLength: UInt32 = 0xFFFF_FFFF
+
+    init(source: ByteSource, options: ReadOptions) {
+        self.source = source
+        self.options = options
+    }
+
+    struct Encoding {
+        var explicitVR: Bool
+        var bigEndian: Bool
+    }
+
+    /// Result of parsing one data set.
+    struct Parsed {
+        var dataSet: DataSet
+        /// The tag at which parsing stopped because of `ReadOptions.stopBefore`.
+        var stoppedAt: Tag?
+    }
+
+    private var path: String { source.path }
+
+    /// Parses elements until `end` (an absolute offset), the end of data, or, for an item of
+    /// undefined length, the Item Delimitation Item.
+    mutating func parseDataSet(encoding: Encoding, end: UInt64?, depth: Int, isItem: Bool,
+                               inherited: SpecificCharacterSet?, pixelRepresentation: UInt16?,
+                               stopBefore: Tag?) throws -> Parsed {
+        var elements: [DataElement] = []
+        elements.reserveCapacity(isItem ? 16 : 96)
+        var characterSet = inherited
+        var privateCreators: [UInt32: String] = [:]
+        var needsVRResolution = false
+        var pixelRep = pixelRepresentation
+        var bitsAllocated: UInt16?
+        var stoppedAt: Tag?
+
+        while true {
+            if let end, source.offset >= end { break }
+            if end == nil && !isItem && source.isAtEnd() { break }
+            let elementOffset = source.offset
+            let group = try source.u16(bigEndian: encoding.bigEndian)
+            let elementNumber = try source.u16(bigEndian: encoding.bigEndian)
+            let tag = Tag(group, elementNumber)
+
+            if group == 0xFFFE {
+                let length = try source.u32(bigEndian: encoding.bigEndian)
+                if tag == .itemDelimitationItem {
+                    if isItem && end == nil { break }
+                    // Lenient: a stray delimiter in a defined-length context is skipped.
+                    warnings.append("stray Item Delimitation Item at byte \(elementOffset) ignored")
+                    continue
+                }
+                if tag == .sequenceDelimitationItem {
+                    // Lenient: a stray Sequence Delimitation Item at data-set level is skipped.
+                    warnings.append("stray Sequence Delimitation Item at byte \(elementOffset) ignored")
+                    continue
+                }
+                _ = length
+                throw DataSetReadError.malformed(path: path, offset: elementOffset,
+                                                 reason: "item tag \(tag) where a data element was expected")
+            }
+
+            if let stopBefore, tag >= stopBefore {
+                source.rewind(to: elementOffset)
+                stoppedAt = tag
+                break
+            }
+
+            // Element header.
+            var vr: VR
+            var length: UInt32
+            var dictionaryVR: VR? = nil
+            if encoding.explicitVR {
+                let (b0, b1) = try source.twoBytes()
+                if let v = VR(byte0: b0, byte1: b1) {
+                    vr = v
+                    if v.hasLongLength {
+                        try source.skip(2)
+                        length = try source.u32(bigEndian: encoding.bigEndian)
+                    } else {
+                        length = UInt32(try source.u16(bigEndian: encoding.bigEndian))
+                    }
+                } else {
+                    throw DataSetReadError.invalidVR(path: path, tag: tag, offset: elementOffset, bytes: [b0, b1])
+                }
+                if vr == .UN, let entry = lookup(tag, privateCreators) {
+                    // Lenient (as pydicom and DCMTK): UN for an element the dictionary knows is
+                    // read with the dictionary's VR; a sequence inside UN is Implicit VR LE (PS3.5 §6.2.2).
+                    dictionaryVR = entry.vr
+                    if entry.isAmbiguousVR { needsVRResolution = true }
+                }
+            } else {
+                length = try source.u32(bigEndian: encoding.bigEndian)
+                if let entry = lookup(tag, privateCreators) {
+                    vr = entry.vr
+                    if entry.isAmbiguousVR { needsVRResolution = true }
+                } else {
+                    vr = .UN
+                }
+            }
+
+            let element: DataElement
+            if length == Self.undefinedLength {
+                if tag == .pixelDataTag && vr != .SQ {
+                    element = try readEncapsulated(tag: tag, vr: vr == .UN ? .OB : vr, elementOffset: elementOffset,
+                                                   encoding: encoding, depth: depth)
+                } else {
+                    // SQ, or UN/other of undefined length: a sequence. Within UN it is Implicit VR LE.
+                    let itemEncoding = (vr == .UN || (encoding.explicitVR && vr != .SQ))
+                        ? Encoding(explicitVR: false, bigEndian: false) : encoding
+                    if vr != .SQ && vr != .UN {
+                        warnings.append("\(tag) has VR \(vr) with undefined length; read as a sequence")
+                    }
+                    let items = try parseItems(encoding: itemEncoding, end: nil, depth: depth + 1, tag: tag,
+                                               inherited: characterSet, pixelRepresentation: pixelRep)
+                    element = DataElement(tag: tag, vr: .SQ, value: .sequence(items), hasUndefinedLength: true)
+                }
+            } else if vr == .SQ || (vr == .UN && dictionaryVR == .SQ) {
+                let itemEncoding = vr == .UN ? Encoding(explicitVR: false, bigEndian: false) : encoding
+                let start = source.offset
+                try checkLength(tag: tag, length: UInt64(length), at: elementOffset)
+                let items = try parseItems(encoding: itemEncoding, end: start + UInt64(length), depth: depth + 1,
+                                           tag: tag, inherited: characterSet, pixelRepresentation: pixelRep)
+                if source.offset != start + UInt64(length) {
+                    throw DataSetReadError.malformed(path: path, offset: start,
+                                                     reason: "sequence \(tag) items overrun its length \(length)")
+                }
+                element = DataElement(tag: tag, vr: .SQ, value: .sequence(items))
+            } else {
+                if let dv = dictionaryVR { vr = dv }
+                element = try readValue(tag: tag, vr: vr, length: length, elementOffset: elementOffset,
+                                        bigEndian: encoding.bigEndian, depth: depth)
+            }
+
+            // Track what later elements need: character set, private creators, pixel description.
+            if tag == .specificCharacterSetTag, let b = element.bytes {
+                characterSet = SpecificCharacterSet(String(decoding: b, as: UTF8.self))
+            } else if tag.isPrivateCreator, let b = element.bytes {
+                privateCreators[UInt32(tag.group) << 8 | UInt32(tag.element)] = trimmedText(b)
+            } else if tag == Tag(0x0028, 0x0103), let b = element.bytes, b.count >= 2 {
+                pixelRep = UInt16(b[0]) | UInt16(b[1]) << 8
+            } else if tag == Tag(0x0028, 0x0100), let b = element.bytes, b.count >= 2 {
+                bitsAllocated = UInt16(b[0]) | UInt16(b[1]) << 8
+            }
+
+            if let last = elements.last, last.tag >= tag {
+                // Lenient: out-of-order or repeated tags; the later value wins (as pydicom).
+                warnings.append("element \(tag) at byte \(elementOffset) is out of order or repeated")
+                var ds = DataSet(sortedElements: elements, inheritedCharacterSet: nil)
+                ds.insert(element)
+                elements = ds.elements
+            } else {
+                elements.append(element)
+            }
+        }
+
+        if needsVRResolution {
+            resolveAmbiguousVRs(&elements, pixelRepresentation: pixelRep, bitsAllocated: bitsAllocated)
+        }
+        return Parsed(dataSet: DataSet(sortedElements: elements, inheritedCharacterSet: inherited), stoppedAt: stoppedAt)
+    }
+
+    private func lookup(_ tag: Tag, _ privateCreators: [UInt32: String]) -> DictionaryEntry? {
+        if tag.isPrivate {
+            if tag.isPrivateCreator { return DataDictionary.entry(for: tag) }
+            guard let creatorTag = tag.privateCreatorTag,
+                  let creator = privateCreators[UInt32(creatorTag.group) << 8 | UInt32(creatorTag.element)]
+            else { return nil }
+            return DataDictionary.privateEntry(creator: creator, tag: tag)
+        }
+        return DataDictionary.entry(for: tag)
+    }
+
+    private func checkLength(tag: Tag, length: UInt64, at offset: UInt64) throws {
+        if let remaining = source.remaining, length > remaining {
+            throw DataSetReadError.lengthPastEnd(path: path, tag: tag, offset: offset, length: length, available: remaining)
+        }
+    }
+
+    private mutating func readValue(tag: Tag, vr: VR, length: UInt32, elementOffset: UInt64,
+                                    bigEndian: Bool, depth: Int) throws -> DataElement {
+        let len = UInt64(length)
+        try checkLength(tag: tag, length: len, at: elementOffset)
+        if let threshold = options.lazyThreshold, source.isFileBacked, len >= UInt64(threshold),
+           vr == .OB || vr == .OW || vr == .UN || vr == .OF || vr == .OD || vr == .OL || vr == .OV {
+            let ref = BulkDataReference(path: path, offset: source.offset, length: len, isEncapsulated: false,
+                                        isBigEndian: bigEndian, wordSize: vr.wordSize)
+            try source.skip(len)
+            return DataElement(tag: tag, vr: vr, value: .bulk(ref))
+        }
+        if len > options.maxValueLength {
+            throw DataSetReadError.valueTooLarge(path: path, tag: tag, length: len, limit: options.maxValueLength)
+        }
+        var bytes = try source.bytes(Int(length))
+        if bigEndian && vr.wordSize > 1 { swapBytes(&bytes, wordSize: vr.wordSize) }
+        return DataElement(tag: tag, vr: vr, value: .bytes(bytes))
+    }
+
+    /// Encapsulated pixel data: items until the Sequence Delimitation Item (PS3.5 §A.4).
+    private mutating func readEncapsulated(tag: Tag, vr: VR, elementOffset: UInt64, encoding: Encoding,
+                                           depth: Int) throws -> DataElement {
+        let start = source.offset
+        let lazy = options.lazyThreshold != nil && source.isFileBacked
+        var items: [[UInt8]] = []
+        while true {
+            let itemOffset = source.offset
+            let g = try source.u16(bigEndian: encoding.bigEndian)
+            let e = try source.u16(bigEndian: encoding.bigEndian)
+            let len = try source.u32(bigEndian: encoding.bigEndian)
+            let itemTag = Tag(g, e)
+            if itemTag == .sequenceDelimitationItem { break }
+            guard itemTag == .item else {
+                throw DataSetReadError.malformed(path: path, offset: itemOffset,
+                                                 reason: "expected an item (FFFE,E000) in encapsulated pixel data, found \(itemTag)")
+            }
+            guard len != Self.undefinedLength else {
+                throw DataSetReadError.malformed(path: path, offset: itemOffset,
+                                                 reason: "pixel data fragment with undefined length")
+            }
+            try checkLength(tag: tag, length: UInt64(len), at: itemOffset)
+            if lazy {
+                try source.skip(UInt64(len))
+            } else {
+                items.append(try source.bytes(Int(len)))
+            }
+        }
+        if lazy {
+            let ref = BulkDataReference(path: path, offset: start, length: source.offset - start, isEncapsulated: true)
+            return DataElement(tag: tag, vr: vr, value: .bulk(ref), hasUndefinedLength: true)
+        }
+        let encapsulated = EncapsulatedPixelData(basicOffsetTable: items.first ?? [], fragments: Array(items.dropFirst()))
+        return DataElement(tag: tag, vr: vr, value: .encapsulated(encapsulated), hasUndefinedLength: true)
+    }
+
+    /// Items of a sequence until `end` or the Sequence Delimitation Item (PS3.5 §7.5).
+    private mutating func parseItems(encoding: Encoding, end: UInt64?, depth: Int, tag: Tag,
+                                     inherited: SpecificCharacterSet?, pixelRepresentation: UInt16?) throws -> [DataSet] {
+        guard depth <= options.maxNestingDepth else {
+            throw DataSetReadError.nestingTooDeep(path: path, offset: source.offset, limit: options.maxNestingDepth)
+        }
+        var items: [DataSet] = []
+        while true {
+            if let end, source.offset >= end { break }
+            let itemOffset = source.offset
+            let g = try source.u16(bigEndian: encoding.bigEndian)
+            let e = try source.u16(bigEndian: encoding.bigEndian)
+            let len = try source.u32(bigEndian: encoding.bigEndian)
+            let itemTag = Tag(g, e)
+            if itemTag == .sequenceDelimitationItem {
+                if end != nil { warnings.append("Sequence Delimitation Item inside defined-length sequence \(tag)") }
+                break
+            }
+            guard itemTag == .item else {
+                throw DataSetReadError.malformed(path: path, offset: itemOffset,
+                                                 reason: "expected an item (FFFE,E000) in sequence \(tag), found \(itemTag)")
+            }
+            let parsed: Parsed
+            if len == Self.undefinedLength {
+                parsed = try parseDataSet(encoding: encoding, end: nil, depth: depth, isItem: true,
+                                          inherited: inherited, pixelRepresentation: pixelRepresentation, stopBefore: nil)
+            } else {
+                try checkLength(tag: tag, length: UInt64(len), at: itemOffset)
+                let itemEnd = source.offset + UInt64(len)
+                parsed = try parseDataSet(encoding: encoding, end: itemEnd, depth: depth, isItem: true,
+                                          inherited: inherited, pixelRepresentation: pixelRepresentation, stopBefore: nil)
+                if source.offset != itemEnd {
+                    throw DataSetReadError.malformed(path: path, offset: itemOffset,
+                                                     reason: "item of \(tag) overruns its length \(len)")
+                }
+            }
+            var item = parsed.dataSet
+            item.inheritedCharacterSet = inherited
+            items.append(item)
+        }
+        return items
+    }
+
+    /// Chooses between the VRs the dictionary allows for an Implicit VR element (PS3.5 Annex A.1 and
+    /// the notes of PS3.6): US/SS by Pixel Representation, OB/OW by Bits Allocated.
+    private func resolveAmbiguousVRs(_ elements: inout [DataElement], pixelRepresentation: UInt16?, bitsAllocated: UInt16?) {
+        for i in elements.indices {
+            let tag = elements[i].tag
+            guard !tag.isPrivate, let entry = DataDictionary.entry(for: tag), entry.isAmbiguousVR,
+                  elements[i].vr == entry.vr else { continue }
+            let vrs = entry.vrs
+            if vrs.contains(.SS) && vrs.contains(.US) {
+                elements[i].vr = (pixelRepresentation == 1) ? .SS : .US
+                if vrs.contains(.OW), tag == Tag(0x0028, 0x3006) {
+                    elements[i].vr = .US
+                }
+            } else if vrs.contains(.OB) && vrs.contains(.OW) {
+                if tag == .pixelDataTag, let ba = bitsAllocated, ba <= 8 {
+                    elements[i].vr = .OB
+                } else {
+                    elements[i].vr = .OW
+                }
+            }
+        }
+    }
+}
+
+/// The text of a value with leading/trailing spaces and NULs removed.
+func trimmedText(_ bytes: [UInt8]) -> String {
+    var lo = 0, hi = bytes.count
+    while lo < hi, bytes[lo] == 0x20 || bytes[lo] == 0 { lo += 1 }
+    while hi > lo, bytes[hi - 1] == 0x20 || bytes[hi - 1] == 0 { hi -= 1 }
+    return String(decoding: bytes[lo ..< hi], as: UTF8.self)
+}

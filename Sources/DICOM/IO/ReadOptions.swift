@@ -1,0 +1,27 @@
+/// How much of a file to read, and the limits that keep hostile input bounded.
+public struct ReadOptions: Sendable {
+    /// Stop at the first top-level element whose tag is at or past this one: pass
+    /// `Tag(0x7FE0, 0x0010)` to index headers without touching pixel data.
+    public var stopBefore: Tag?
+    /// Values at least this long (pixel data, large OB/OW/UN) stay in the file as a
+    /// `BulkDataReference` instead of being read. `nil` reads every value into memory.
+    /// Has no effect on in-memory and deflated sources.
+    public var lazyThreshold: Int?
+    /// Sequences nested deeper than this are refused (`DataSetReadError.nestingTooDeep`).
+    public var maxNestingDepth: Int
+    /// Largest value read into memory; longer ones are refused unless they can stay lazy.
+    public var maxValueLength: UInt64
+
+    public init(stopBefore: Tag? = nil, lazyThreshold: Int? = 256 * 1024, maxNestingDepth: Int = 64,
+                maxValueLength: UInt64 = 1 << 32) {
+        self.stopBefore = stopBefore; self.lazyThreshold = lazyThreshold
+        self.maxNestingDepth = maxNestingDepth; self.maxValueLength = maxValueLength
+    }
+
+    /// Everything up to, not including, Pixel Data (7FE0,0010).
+    public static let headerOnly = ReadOptions(stopBefore: Tag(0x7FE0, 0x0010))
+    /// Everything; pixel data and other large values stay lazy.
+    public static let `default` = ReadOptions()
+    /// Everything in memory.
+    public static let loadAll = ReadOptions(lazyThreshold: nil)
+}

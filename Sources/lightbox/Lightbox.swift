@@ -1,0 +1,15 @@
+import ArgumentParser
+
+/// The `lightbox` command: DICOM media interchange and print suite.
+@main
+struct Lightbox: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "lightbox",
+        abstract: "DICOM media interchange and print suite: burn patient discs, print films, import media.",
+        discussion: """
+        Start with `lightbox synth DIR` to make a sample study, then `lightbox dump FILE` to look inside it.
+        Every command has its own --help.
+        """,
+        version: "0.1.0",
+        subcommands: [Dump.self, Synth.self])
+}
