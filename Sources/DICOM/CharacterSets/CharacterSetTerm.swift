@@ -70,7 +70,7 @@ enum GraphicSet: Sendable, Hashable {
 }
 
 /// The single-byte 96-character sets used as G1 (their G0 is always ASCII).
-enum SingleByteCharset: Sendable, Hashable, CaseIterable {
+enum SingleByteCharset: Int, Sendable, Hashable, CaseIterable {
     case latin1, latin2, latin3, latin4, cyrillic, arabic, greek, hebrew, latin5, latin9, thai
 
     /// The glibc iconv name of the 8-bit charset whose right half this set is.

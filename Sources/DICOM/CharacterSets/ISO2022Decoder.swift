@@ -91,36 +91,19 @@ enum ISO2022Decoder {
                 appendToRun("EUC-CN", b)
             case .singleByte(let cs)?:
                 flush()
-                if let s = SingleByteTable.table(cs).decode[Int(b) - 0x80] { appendScalar(s, &out) }
+                if let s = SingleByteTable.table(cs).decode[Int(b) - 0x80] { IconvConverter.appendUTF8(s, &out) }
                 else { out.append(contentsOf: IconvConverter.replacement) }
             case .katakana?:
                 flush()
-                if b >= 0xA1, b <= 0xDF { appendScalar(Unicode.Scalar(0xFF61 + UInt32(b) - 0xA1)!, &out) }
+                if b >= 0xA1, b <= 0xDF { IconvConverter.appendUTF8(Unicode.Scalar(0xFF61 + UInt32(b) - 0xA1)!, &out) }
                 else { out.append(contentsOf: IconvConverter.replacement) }
             default:                                         // nothing designated: Latin-1
                 flush()
-                appendScalar(Unicode.Scalar(b), &out)
+                IconvConverter.appendUTF8(Unicode.Scalar(b), &out)
             }
             i += 1
         }
         flush()
         return String(decoding: out, as: UTF8.self)
-    }
-}
-
-@inline(__always)
-func appendScalar(_ s: Unicode.Scalar, _ out: inout [UInt8]) {
-    let v = s.value
-    switch v {
-    case 0..<0x80:
-        out.append(UInt8(v))
-    case 0x80..<0x800:
-        out.append(UInt8(0xC0 | (v >> 6))); out.append(UInt8(0x80 | (v & 0x3F)))
-    case 0x800..<0x10000:
-        out.append(UInt8(0xE0 | (v >> 12))); out.append(UInt8(0x80 | ((v >> 6) & 0x3F)))
-        out.append(UInt8(0x80 | (v & 0x3F)))
-    default:
-        out.append(UInt8(0xF0 | (v >> 18))); out.append(UInt8(0x80 | ((v >> 12) & 0x3F)))
-        out.append(UInt8(0x80 | ((v >> 6) & 0x3F))); out.append(UInt8(0x80 | (v & 0x3F)))
     }
 }

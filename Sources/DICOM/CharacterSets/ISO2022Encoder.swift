@@ -95,7 +95,7 @@ enum ISO2022Encoder {
 
     private static func eucBytes(_ scalar: Unicode.Scalar, _ charset: String) -> [UInt8]? {
         var utf8: [UInt8] = []
-        appendScalar(scalar, &utf8)
+        IconvConverter.appendUTF8(scalar, &utf8)
         return utf8.withUnsafeBufferPointer { IconvConverter.encode($0, to: charset).bytes }
     }
 }

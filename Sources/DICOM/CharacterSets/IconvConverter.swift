@@ -12,6 +12,24 @@ import Darwin
 /// so descriptors are kept in a small pool: a call takes one out (or opens one), resets its
 /// shift state, uses it alone, and puts it back. Concurrent callers therefore never share one.
 enum IconvConverter {
+    /// Appends the UTF-8 form of `s`.
+    @inline(__always)
+    static func appendUTF8(_ s: Unicode.Scalar, _ out: inout [UInt8]) {
+        let v = s.value
+        switch v {
+        case 0..<0x80:
+            out.append(UInt8(v))
+        case 0x80..<0x800:
+            out.append(UInt8(0xC0 | (v >> 6))); out.append(UInt8(0x80 | (v & 0x3F)))
+        case 0x800..<0x10000:
+            out.append(UInt8(0xE0 | (v >> 12))); out.append(UInt8(0x80 | ((v >> 6) & 0x3F)))
+            out.append(UInt8(0x80 | (v & 0x3F)))
+        default:
+            out.append(UInt8(0xF0 | (v >> 18))); out.append(UInt8(0x80 | ((v >> 12) & 0x3F)))
+            out.append(UInt8(0x80 | ((v >> 6) & 0x3F))); out.append(UInt8(0x80 | (v & 0x3F)))
+        }
+    }
+
     /// UTF-8 bytes of U+FFFD REPLACEMENT CHARACTER.
     static let replacement: [UInt8] = [0xEF, 0xBF, 0xBD]
 
@@ -151,13 +169,11 @@ struct SingleByteTable: Sendable {
     /// Byte for each representable non-ASCII scalar (only GR bytes 0xA0...0xFF).
     let encode: [Unicode.Scalar: UInt8]
 
-    static let all: [SingleByteCharset: SingleByteTable] = {
-        var tables: [SingleByteCharset: SingleByteTable] = [:]
-        for cs in SingleByteCharset.allCases { tables[cs] = SingleByteTable(cs) }
-        return tables
-    }()
+    /// Indexed by `SingleByteCharset.rawValue`; built on first use (thread-safe lazy global).
+    static let all: [SingleByteTable] = SingleByteCharset.allCases.map(SingleByteTable.init)
 
-    static func table(_ cs: SingleByteCharset) -> SingleByteTable { all[cs]! }
+    @inline(__always)
+    static func table(_ cs: SingleByteCharset) -> SingleByteTable { all[cs.rawValue] }
 
     private init(_ cs: SingleByteCharset) {
         var dec = [Unicode.Scalar?](repeating: nil, count: 128)

@@ -146,7 +146,7 @@ public struct SpecificCharacterSet: Sendable, Equatable, CustomStringConvertible
     private static func latin1(_ buf: UnsafeBufferPointer<UInt8>) -> String {
         var out: [UInt8] = []
         out.reserveCapacity(buf.count * 2)
-        for b in buf { appendScalar(Unicode.Scalar(b), &out) }
+        for b in buf { IconvConverter.appendUTF8(Unicode.Scalar(b), &out) }
         return String(decoding: out, as: UTF8.self)
     }
 

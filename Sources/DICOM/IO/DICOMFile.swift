@@ -13,6 +13,8 @@ public struct DICOMFile: Sendable {
     public var stoppedAt: Tag?
     /// Deviations from the standard that the reader tolerated, in words.
     public var warnings: [String]
+    /// The file ended inside a value, sequence or item (read with `TruncationPolicy.keepAvailable`).
+    public var isTruncated: Bool = false
 
     public init(preamble: [UInt8]? = [UInt8](repeating: 0, count: 128), meta: DataSet = DataSet(),
                 dataSet: DataSet, transferSyntax: TransferSyntax, path: String? = nil) {

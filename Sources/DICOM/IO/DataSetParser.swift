@@ -4,6 +4,7 @@ struct DataSetParser {
     let source: ByteSource
     let options: ReadOptions
     private(set) var warnings: [String] = []
+    private(set) var truncated = false
 
     static let undefinedLength: UInt32 = 0xFFFF_FFFF
 
@@ -43,6 +44,17 @@ struct DataSetParser {
         while true {
             if let end, source.offset >= end { break }
             if end == nil && !isItem && source.isAtEnd() { break }
+            if options.truncation == .keepAvailable && source.isAtEnd() {
+                truncated = true
+                warnings.append("the file ends inside a sequence item at byte \(source.offset)")
+                break
+            }
+            if options.truncation == .keepAvailable, let remaining = source.remaining, remaining < 8 {
+                truncated = true
+                warnings.append("\(remaining) stray bytes at the end of the file ignored")
+                try source.skip(remaining)
+                break
+            }
             let elementOffset = source.offset
             let group = try source.u16(bigEndian: encoding.bigEndian)
             let elementNumber = try source.u16(bigEndian: encoding.bigEndian)
@@ -124,10 +136,10 @@ struct DataSetParser {
             } else if vr == .SQ || (vr == .UN && dictionaryVR == .SQ) {
                 let itemEncoding = vr == .UN ? Encoding(explicitVR: false, bigEndian: false) : encoding
                 let start = source.offset
-                try checkLength(tag: tag, length: UInt64(length), at: elementOffset)
-                let items = try parseItems(encoding: itemEncoding, end: start + UInt64(length), depth: depth + 1,
+                let available = try checkLength(tag: tag, length: UInt64(length), at: elementOffset)
+                let items = try parseItems(encoding: itemEncoding, end: start + available, depth: depth + 1,
                                            tag: tag, inherited: characterSet, pixelRepresentation: pixelRep)
-                if source.offset != start + UInt64(length) {
+                if source.offset != start + available && !truncated {
                     throw DataSetReadError.malformed(path: path, offset: start,
                                                      reason: "sequence \(tag) items overrun its length \(length)")
                 }
@@ -177,16 +189,24 @@ struct DataSetParser {
         return DataDictionary.entry(for: tag)
     }
 
-    private func checkLength(tag: Tag, length: UInt64, at offset: UInt64) throws {
+    /// The length to read: `length` itself, or, when the file ends first and truncation is
+    /// tolerated, what remains (recorded as a warning).
+    @discardableResult
+    private mutating func checkLength(tag: Tag, length: UInt64, at offset: UInt64) throws -> UInt64 {
         if let remaining = source.remaining, length > remaining {
-            throw DataSetReadError.lengthPastEnd(path: path, tag: tag, offset: offset, length: length, available: remaining)
+            guard options.truncation == .keepAvailable else {
+                throw DataSetReadError.lengthPastEnd(path: path, tag: tag, offset: offset, length: length, available: remaining)
+            }
+            truncated = true
+            warnings.append("\(tag) at byte \(offset) declares length \(length) but the file ends after \(remaining) bytes; kept what is there")
+            return remaining
         }
+        return length
     }
 
     private mutating func readValue(tag: Tag, vr: VR, length: UInt32, elementOffset: UInt64,
                                     bigEndian: Bool, depth: Int) throws -> DataElement {
-        let len = UInt64(length)
-        try checkLength(tag: tag, length: len, at: elementOffset)
+        let len = try checkLength(tag: tag, length: UInt64(length), at: elementOffset)
         if let threshold = options.lazyThreshold, source.isFileBacked, len >= UInt64(threshold),
            vr == .OB || vr == .OW || vr == .UN || vr == .OF || vr == .OD || vr == .OL || vr == .OV {
             let ref = BulkDataReference(path: path, offset: source.offset, length: len, isEncapsulated: false,
@@ -197,7 +217,7 @@ struct DataSetParser {
         if len > options.maxValueLength {
             throw DataSetReadError.valueTooLarge(path: path, tag: tag, length: len, limit: options.maxValueLength)
         }
-        var bytes = try source.bytes(Int(length))
+        var bytes = try source.bytes(Int(len))
         if bigEndian && vr.wordSize > 1 { swapBytes(&bytes, wordSize: vr.wordSize) }
         return DataElement(tag: tag, vr: vr, value: .bytes(bytes))
     }
@@ -223,12 +243,13 @@ struct DataSetParser {
                 throw DataSetReadError.malformed(path: path, offset: itemOffset,
                                                  reason: "pixel data fragment with undefined length")
             }
-            try checkLength(tag: tag, length: UInt64(len), at: itemOffset)
+            let available = try checkLength(tag: tag, length: UInt64(len), at: itemOffset)
             if lazy {
-                try source.skip(UInt64(len))
+                try source.skip(available)
             } else {
-                items.append(try source.bytes(Int(len)))
+                items.append(try source.bytes(Int(available)))
             }
+            if available < UInt64(len) { break }
         }
         if lazy {
             let ref = BulkDataReference(path: path, offset: start, length: source.offset - start, isEncapsulated: true)
@@ -265,11 +286,11 @@ struct DataSetParser {
                 parsed = try parseDataSet(encoding: encoding, end: nil, depth: depth, isItem: true,
                                           inherited: inherited, pixelRepresentation: pixelRepresentation, stopBefore: nil)
             } else {
-                try checkLength(tag: tag, length: UInt64(len), at: itemOffset)
-                let itemEnd = source.offset + UInt64(len)
+                let available = try checkLength(tag: tag, length: UInt64(len), at: itemOffset)
+                let itemEnd = source.offset + available
                 parsed = try parseDataSet(encoding: encoding, end: itemEnd, depth: depth, isItem: true,
                                           inherited: inherited, pixelRepresentation: pixelRepresentation, stopBefore: nil)
-                if source.offset != itemEnd {
+                if source.offset != itemEnd && !truncated {
                     throw DataSetReadError.malformed(path: path, offset: itemOffset,
                                                      reason: "item of \(tag) overruns its length \(len)")
                 }

@@ -63,7 +63,19 @@ public enum Part10Reader {
                 if meta.isEmpty {
                     throw DataSetReadError.notDICOM(path: path, reason: "no \"DICM\" header and the first bytes are not a data element")
                 }
-                return DICOMFile(preamble: preamble, meta: meta, dataSet: DataSet(), transferSyntax: .explicitVRLittleEndian, path: path)
+                if source.isAtEnd() {
+                    return DICOMFile(preamble: preamble, meta: meta, dataSet: DataSet(), transferSyntax: .explicitVRLittleEndian, path: path)
+                }
+                // Lenient: fall back to the default transfer syntax (PS3.5 §10.1).
+                warnings.append("data set encoding not recognisable; read as Implicit VR Little Endian")
+                syntax = .implicitVRLittleEndian
+                let parsed = try parser.parseDataSet(encoding: .init(explicitVR: false, bigEndian: false), end: nil, depth: 0,
+                                                     isItem: false, inherited: nil, pixelRepresentation: nil, stopBefore: options.stopBefore)
+                var file = DICOMFile(preamble: preamble, meta: meta, dataSet: parsed.dataSet, transferSyntax: syntax, path: path)
+                file.stoppedAt = parsed.stoppedAt
+                file.warnings = warnings + parser.warnings
+                file.isTruncated = parser.truncated
+                return file
             }
             syntax = detected
         }
@@ -88,6 +100,7 @@ public enum Part10Reader {
         var file = DICOMFile(preamble: preamble, meta: meta, dataSet: parsed.dataSet, transferSyntax: syntax, path: path)
         file.stoppedAt = parsed.stoppedAt
         file.warnings = warnings + parser.warnings
+        file.isTruncated = parser.truncated
         return file
     }
 
@@ -147,9 +160,10 @@ public enum Part10Reader {
         let groupLE = UInt16(b[0]) | UInt16(b[1]) << 8
         let groupBE = UInt16(b[0]) << 8 | UInt16(b[1])
         let vrValid = VR(byte0: b[4], byte1: b[5]) != nil
-        // Data sets start with a low group (0002…0010 in practice, 0008 usually).
-        let plausibleLE = groupLE <= 0x0100 || groupLE == 0xFFFE
-        let plausibleBE = groupBE <= 0x0100 && groupBE != 0 && !plausibleLE
+        // Data sets start with a low group (0002…0010 in practice, 0008 usually); group 0000 is
+        // a DIMSE command set, never a stored data set.
+        let plausibleLE = (0x0001 ... 0x0100).contains(groupLE)
+        let plausibleBE = (0x0001 ... 0x0100).contains(groupBE) && !plausibleLE
         if plausibleLE {
             return vrValid ? .explicitVRLittleEndian : .implicitVRLittleEndian
         }

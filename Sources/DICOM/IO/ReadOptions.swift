@@ -12,10 +12,19 @@ public struct ReadOptions: Sendable {
     /// Largest value read into memory; longer ones are refused unless they can stay lazy.
     public var maxValueLength: UInt64
 
+    /// What to do when the file ends inside a value, sequence or item.
+    public var truncation: TruncationPolicy
+
     public init(stopBefore: Tag? = nil, lazyThreshold: Int? = 256 * 1024, maxNestingDepth: Int = 64,
-                maxValueLength: UInt64 = 1 << 32) {
+                maxValueLength: UInt64 = 1 << 32, truncation: TruncationPolicy = .reject) {
         self.stopBefore = stopBefore; self.lazyThreshold = lazyThreshold
         self.maxNestingDepth = maxNestingDepth; self.maxValueLength = maxValueLength
+        self.truncation = truncation
+    }
+
+    /// The same options, keeping what a truncated file holds.
+    public var keepingTruncatedData: ReadOptions {
+        var o = self; o.truncation = .keepAvailable; return o
     }
 
     /// Everything up to, not including, Pixel Data (7FE0,0010).
@@ -24,4 +33,14 @@ public struct ReadOptions: Sendable {
     public static let `default` = ReadOptions()
     /// Everything in memory.
     public static let loadAll = ReadOptions(lazyThreshold: nil)
+}
+
+/// How to treat a file that ends before a declared length.
+public enum TruncationPolicy: Sendable {
+    /// Throw `DataSetReadError.lengthPastEnd` / `.unexpectedEndOfData` (the default: a burner or
+    /// importer must not take a damaged file for a whole one).
+    case reject
+    /// Keep the bytes that are there, stop at the end of the file, set `DICOMFile.isTruncated`
+    /// and say so in `warnings` (what pydicom and viewers do; `lightbox dump` uses it).
+    case keepAvailable
 }

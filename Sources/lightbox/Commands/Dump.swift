@@ -35,7 +35,7 @@ struct Dump: ParsableCommand {
         var failures = 0
         for (i, path) in files.enumerated() {
             do {
-                let file = try Part10Reader.read(path: path, options: headerOnly ? .headerOnly : .default)
+                let file = try Part10Reader.read(path: path, options: (headerOnly ? ReadOptions.headerOnly : .default).keepingTruncatedData)
                 if json {
                     var ds = file.dataSet
                     if !noMeta { for e in file.meta.elements { ds.insert(e) } }
@@ -46,6 +46,7 @@ struct Dump: ParsableCommand {
                     dumper.showFileMeta = !noMeta
                     print(dumper.dump(file), terminator: i == files.count - 1 ? "" : "\n")
                     for w in file.warnings { printError("warning: \(path): \(w)") }
+                    if file.isTruncated { printError("warning: \(path): the file is truncated; shown is what it holds") }
                 }
             } catch {
                 printError("error: \(error)")
