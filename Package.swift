@@ -1,5 +1,12 @@
 // swift-tools-version:6.0
 // Lightbox — DICOM media interchange and print suite. GPL-3.0-or-later.
+//
+// Modules, dependencies pointing one way, downward (docs/architecture.md):
+//   DICOM            tags, VRs, dictionary, data sets, Part 10, character sets, UIDs
+//   Imaging          codecs, pixel pipeline, LUTs, GSDF, rendering          -> DICOM
+//   Network          Upper Layer, DIMSE, SCP/SCU on SwiftNIO               -> DICOM
+//   Synthesis        synthetic studies for tests, benchmarks and the demo  -> DICOM
+//   lightbox         the command-line program                              -> all
 import PackageDescription
 
 let package = Package(
@@ -8,9 +15,13 @@ let package = Package(
     products: [
         .executable(name: "lightbox", targets: ["lightbox"]),
         .library(name: "DICOM", targets: ["DICOM"]),
+        .library(name: "Network", targets: ["Network"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.0"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.0"),
     ],
     targets: [
         // C shims: one small system-library target per C library.
@@ -20,12 +31,28 @@ let package = Package(
         // Layer 0: tags, VRs, dictionary, data sets, Part 10, character sets.
         .target(name: "DICOM", dependencies: ["CZlib"], path: "Sources/DICOM"),
 
+        // DICOM Upper Layer and DIMSE on SwiftNIO.
+        .target(
+            name: "Network",
+            dependencies: [
+                "DICOM",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Sources/Network"),
+
+        // Synthetic but realistic studies (Shepp–Logan phantoms) for tests, benchmarks and the demo.
+        .target(name: "Synthesis", dependencies: ["DICOM"], path: "Sources/Synthesis"),
+
         // The command-line program: thin, parses options and calls modules.
         .executableTarget(
             name: "lightbox",
             dependencies: [
-                "DICOM",
+                "DICOM", "Network", "Synthesis",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             path: "Sources/lightbox"),
 
@@ -33,6 +60,16 @@ let package = Package(
         .executableTarget(name: "Part10Fuzz", dependencies: ["DICOM"], path: "Sources/Part10Fuzz"),
 
         .testTarget(name: "DICOMTests", dependencies: ["DICOM"], path: "Tests/DICOMTests"),
-        .testTarget(name: "ConformanceTests", dependencies: ["DICOM"], path: "Tests/ConformanceTests"),
+        .testTarget(
+            name: "NetworkTests",
+            dependencies: [
+                "Network", "DICOM",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            path: "Tests/NetworkTests"),
+        .testTarget(name: "SynthesisTests", dependencies: ["Synthesis", "DICOM"], path: "Tests/SynthesisTests"),
+        .testTarget(name: "ConformanceTests", dependencies: ["DICOM", "Synthesis", "Network"], path: "Tests/ConformanceTests"),
     ]
 )

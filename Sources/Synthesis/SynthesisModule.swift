@@ -1,0 +1,2 @@
+/// Synthetic studies for tests, benchmarks and the demo.
+public enum SynthesisModule {}

@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Installs what Lightbox needs to build and test, and only what is missing:
+#   - Debian packages: C libraries and the reference tools the conformance tests drive;
+#   - a Python venv under .build/venv with pydicom, pynetdicom and pydicom-data (the test corpus);
+#   - links to the corpus under .build/corpus/.
+# Safe to run repeatedly; it does nothing when everything is present.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+APT_PACKAGES=(
+  # Libraries (DEVELOPERS.md "Dependencies")
+  zlib1g-dev libjpeg62-turbo-dev libturbojpeg0-dev libopenjp2-7-dev libcharls-dev libgdcm-dev
+  libcairo2-dev libisoburn-dev libiso9660-dev libcdio-dev libudf-dev pkg-config
+  # Oracles nobody here wrote
+  dcmtk dicom3tools xorriso genisoimage libcdio-utils poppler-utils chromium
+  # Fonts (Latin and CJK), found through fontconfig
+  fonts-dejavu-core fonts-wqy-microhei fontconfig
+  # Benchmarks and tooling
+  hyperfine python3-venv
+)
+
+missing=()
+for p in "${APT_PACKAGES[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+if ((${#missing[@]})); then
+  echo "install-deps: installing Debian packages: ${missing[*]}"
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# Python venv with the pinned oracles and test corpus (MIT-licensed wheels, fetched, never committed).
+VENV=.build/venv
+PY_PACKAGES=(pydicom==3.0.2 pydicom-data==1.0.0 pynetdicom==3.0.4 numpy)
+STAMP="$VENV/.lightbox-$(printf '%s\n' "${PY_PACKAGES[@]}" | md5sum | cut -c1-8)"
+if [ ! -f "$STAMP" ]; then
+  echo "install-deps: setting up $VENV (${PY_PACKAGES[*]})"
+  mkdir -p .build
+  [ -x "$VENV/bin/python" ] || python3 -m venv "$VENV"
+  "$VENV/bin/pip" install -q --disable-pip-version-check "${PY_PACKAGES[@]}"
+  touch "$STAMP"
+fi
+
+# The corpus, linked where the tests look for it.
+SITE=$("$VENV/bin/python" -c 'import pydicom, os; print(os.path.dirname(os.path.dirname(pydicom.__file__)))')
+mkdir -p .build/corpus
+ln -sfn "$SITE/pydicom/data/test_files" .build/corpus/pydicom
+ln -sfn "$SITE/pydicom/data/charset_files" .build/corpus/charset
+ln -sfn "$SITE/data_store/data" .build/corpus/pydicom-data
