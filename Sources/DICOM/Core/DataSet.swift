@@ -3,6 +3,10 @@
 /// A value type. Items of sequences are data sets too; an item inherits the Specific Character
 /// Set of the data set that holds it unless it carries its own (PS3.5 §7.5.3).
 public struct DataSet: Sendable, Equatable {
+    /// Two data sets are equal when their elements are; the inherited character set is context,
+    /// not content.
+    public static func == (lhs: DataSet, rhs: DataSet) -> Bool { lhs.elements == rhs.elements }
+
     /// Elements in ascending tag order.
     public private(set) var elements: [DataElement]
     /// The character set in force for an item that has no (0008,0005) of its own: the enclosing
