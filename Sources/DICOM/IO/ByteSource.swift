@@ -72,7 +72,17 @@ final class ByteSource {
     /// True when no byte is left.
     func isAtEnd() -> Bool {
         if buffer.count > pos { return false }
-        return (try? refill(1)) == nil
+        do {
+            try refill(1)
+            return false
+        } catch let e as DataSetReadError {
+            if case .unexpectedEndOfData = e { return true }
+            // A read or inflate error is not the end of the data: the next read reports it
+            // (a corrupt deflate stream must not read as an empty data set).
+            return false
+        } catch {
+            return false
+        }
     }
 
     private func refill(_ n: Int) throws {
@@ -84,13 +94,21 @@ final class ByteSource {
         }
         if let inflater {
             while buffer.count < n {
-                let got = try inflater.inflate(into: &buffer, want: max(n - buffer.count, 64 * 1024))
+                // In steps of at most 256 KiB: a declared length is not allocated before the
+                // stream shows it has that much data.
+                let got = try inflater.inflate(into: &buffer, want: min(max(n - buffer.count, 64 * 1024), 256 * 1024))
                 if got == 0 { break }
             }
         } else if fd >= 0 {
             let fileOffset = bufferBase + UInt64(buffer.count)
-            let want = max(n - buffer.count, chunkSize)
+            // Never ask for more than the file still holds: at the end of a file this keeps a
+            // 4 MiB chunk from being allocated to find nothing.
+            let left = Int(clamping: (totalSize ?? fileOffset) > fileOffset ? (totalSize ?? 0) - fileOffset : 0)
+            let want = min(max(n - buffer.count, chunkSize), max(left, 0))
             chunkSize = min(chunkSize * 2, 4 << 20)
+            if want == 0 {
+                throw DataSetReadError.unexpectedEndOfData(path: path, offset: fileOffset, needed: n - buffer.count)
+            }
             let old = buffer.count
             buffer.reserveCapacity(old + want)
             var got = 0

@@ -3,8 +3,38 @@
 struct DataSetParser {
     let source: ByteSource
     let options: ReadOptions
-    private(set) var warnings: [String] = []
     private(set) var truncated = false
+    /// At most `maxWarnings` are kept; past that they are only counted, so a file of millions of
+    /// repeated oddities (stray delimiters, say) costs no memory in proportion.
+    private var keptWarnings: [String] = []
+    private var suppressedWarnings = 0
+    static let maxWarnings = 100
+
+    var warnings: [String] {
+        suppressedWarnings == 0 ? keptWarnings
+            : keptWarnings + ["\(suppressedWarnings) more warnings not listed"]
+    }
+
+    private mutating func warn(_ message: String) {
+        if keptWarnings.count < Self.maxWarnings { keptWarnings.append(message) } else { suppressedWarnings += 1 }
+    }
+
+    /// With `.keepAvailable`: true, and the read marked truncated, when the data ends before the
+    /// next `n` header bytes (of an element, item or fragment); the stray bytes are dropped.
+    /// Other read errors (a corrupt deflate stream, I/O) are thrown as they are.
+    private mutating func endsWithin(_ n: Int, inside what: @autoclosure () -> String) throws -> Bool {
+        guard options.truncation == .keepAvailable else { return false }
+        do {
+            try source.ensure(n)
+            return false
+        } catch DataSetReadError.unexpectedEndOfData {
+            truncated = true
+            let stray = source.available
+            warn("the file ends inside \(what()) at byte \(source.offset)\(stray > 0 ? "; \(stray) stray bytes ignored" : "")")
+            try source.skip(UInt64(stray))
+            return true
+        }
+    }
 
     static let undefinedLength: UInt32 = 0xFFFF_FFFF
 
@@ -40,22 +70,27 @@ struct DataSetParser {
         var pixelRep = pixelRepresentation
         var bitsAllocated: UInt16?
         var stoppedAt: Tag?
+        var outOfOrder = false
 
         while true {
             if let end, source.offset >= end { break }
             if end == nil && !isItem && source.isAtEnd() { break }
             if options.truncation == .keepAvailable && source.isAtEnd() {
                 truncated = true
-                warnings.append("the file ends inside a sequence item at byte \(source.offset)")
+                warn("the file ends inside a sequence item at byte \(source.offset)")
                 break
             }
             if options.truncation == .keepAvailable, let remaining = source.remaining, remaining < 8 {
                 truncated = true
-                warnings.append("\(remaining) stray bytes at the end of the file ignored")
+                warn("\(remaining) stray bytes at the end of the file ignored")
                 try source.skip(remaining)
                 break
             }
+            if try endsWithin(8, inside: "an element header") { break }
             let elementOffset = source.offset
+            // With `stopBefore` the element may be given back (`rewind`): its tag must come from
+            // one buffer fill, or a refill between its two halves drops the first and the rewind traps.
+            if stopBefore != nil { try source.ensure(4) }
             let group = try source.u16(bigEndian: encoding.bigEndian)
             let elementNumber = try source.u16(bigEndian: encoding.bigEndian)
             let tag = Tag(group, elementNumber)
@@ -65,12 +100,12 @@ struct DataSetParser {
                 if tag == .itemDelimitationItem {
                     if isItem && end == nil { break }
                     // Lenient: a stray delimiter in a defined-length context is skipped.
-                    warnings.append("stray Item Delimitation Item at byte \(elementOffset) ignored")
+                    warn("stray Item Delimitation Item at byte \(elementOffset) ignored")
                     continue
                 }
                 if tag == .sequenceDelimitationItem {
                     // Lenient: a stray Sequence Delimitation Item at data-set level is skipped.
-                    warnings.append("stray Sequence Delimitation Item at byte \(elementOffset) ignored")
+                    warn("stray Sequence Delimitation Item at byte \(elementOffset) ignored")
                     continue
                 }
                 _ = length
@@ -93,6 +128,7 @@ struct DataSetParser {
                 if let v = VR(byte0: b0, byte1: b1) {
                     vr = v
                     if v.hasLongLength {
+                        if try endsWithin(6, inside: "the header of \(tag)") { break }
                         try source.skip(2)
                         length = try source.u32(bigEndian: encoding.bigEndian)
                     } else {
@@ -127,7 +163,7 @@ struct DataSetParser {
                     let itemEncoding = (vr == .UN || (encoding.explicitVR && vr != .SQ))
                         ? Encoding(explicitVR: false, bigEndian: false) : encoding
                     if vr != .SQ && vr != .UN {
-                        warnings.append("\(tag) has VR \(vr) with undefined length; read as a sequence")
+                        warn("\(tag) has VR \(vr) with undefined length; read as a sequence")
                     }
                     let items = try parseItems(encoding: itemEncoding, end: nil, depth: depth + 1, tag: tag,
                                                inherited: characterSet, pixelRepresentation: pixelRep)
@@ -163,13 +199,22 @@ struct DataSetParser {
 
             if let last = elements.last, last.tag >= tag {
                 // Lenient: out-of-order or repeated tags; the later value wins (as pydicom).
-                warnings.append("element \(tag) at byte \(elementOffset) is out of order or repeated")
-                var ds = DataSet(sortedElements: elements, inheritedCharacterSet: nil)
-                ds.insert(element)
-                elements = ds.elements
-            } else {
-                elements.append(element)
+                // Sorted once at the end: inserting each in place was quadratic in hostile files.
+                warn("element \(tag) at byte \(elementOffset) is out of order or repeated")
+                outOfOrder = true
             }
+            elements.append(element)
+        }
+
+        if outOfOrder {
+            let order = elements.indices.sorted { (elements[$0].tag, $0) < (elements[$1].tag, $1) }
+            var sorted: [DataElement] = []
+            sorted.reserveCapacity(order.count)
+            for i in order {
+                if let last = sorted.last, last.tag == elements[i].tag { sorted[sorted.count - 1] = elements[i] }
+                else { sorted.append(elements[i]) }
+            }
+            elements = sorted
         }
 
         if needsVRResolution {
@@ -198,7 +243,7 @@ struct DataSetParser {
                 throw DataSetReadError.lengthPastEnd(path: path, tag: tag, offset: offset, length: length, available: remaining)
             }
             truncated = true
-            warnings.append("\(tag) at byte \(offset) declares length \(length) but the file ends after \(remaining) bytes; kept what is there")
+            warn("\(tag) at byte \(offset) declares length \(length) but the file ends after \(remaining) bytes; kept what is there")
             return remaining
         }
         return length
@@ -229,6 +274,7 @@ struct DataSetParser {
         let lazy = options.lazyThreshold != nil && source.isFileBacked
         var items: [[UInt8]] = []
         while true {
+            if try endsWithin(8, inside: "encapsulated \(tag)") { break }
             let itemOffset = source.offset
             let g = try source.u16(bigEndian: encoding.bigEndian)
             let e = try source.u16(bigEndian: encoding.bigEndian)
@@ -268,13 +314,14 @@ struct DataSetParser {
         var items: [DataSet] = []
         while true {
             if let end, source.offset >= end { break }
+            if try endsWithin(8, inside: "sequence \(tag)") { break }
             let itemOffset = source.offset
             let g = try source.u16(bigEndian: encoding.bigEndian)
             let e = try source.u16(bigEndian: encoding.bigEndian)
             let len = try source.u32(bigEndian: encoding.bigEndian)
             let itemTag = Tag(g, e)
             if itemTag == .sequenceDelimitationItem {
-                if end != nil { warnings.append("Sequence Delimitation Item inside defined-length sequence \(tag)") }
+                if end != nil { warn("Sequence Delimitation Item inside defined-length sequence \(tag)") }
                 break
             }
             guard itemTag == .item else {

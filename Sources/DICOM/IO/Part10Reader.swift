@@ -86,7 +86,8 @@ public enum Part10Reader {
 
         var encoding = DataSetParser.Encoding(explicitVR: syntax.isExplicitVR, bigEndian: syntax.isBigEndian)
         if !source.isAtEnd(), let actual = try detectEncoding(source) {
-            if actual.isExplicitVR != encoding.explicitVR || actual.isBigEndian != encoding.bigEndian {
+            if actual.isExplicitVR != encoding.explicitVR || actual.isBigEndian != encoding.bigEndian,
+               !fits(source, encoding) {
                 // Lenient (as pydicom and DCMTK): the data set is encoded differently from what
                 // the meta header says; follow the data.
                 warnings.append("Transfer Syntax \(syntax.uid) does not match the data set encoding; read as \(actual.isExplicitVR ? "explicit" : "implicit") VR \(actual.isBigEndian ? "big" : "little") endian")
@@ -150,6 +151,17 @@ public enum Part10Reader {
             elements.append(DataElement(tag: tag, vr: vr, value: .bytes(bytes)))
         }
         return DataSet(sortedElements: elements, inheritedCharacterSet: nil)
+    }
+
+    /// True when the next element header reads plausibly in `encoding`. Some headers read plausibly
+    /// both ways, e.g. group 0001 in big endian is group 0100 in little endian: then the
+    /// declared transfer syntax decides, not `detectEncoding`'s preference for little endian.
+    private static func fits(_ source: ByteSource, _ encoding: DataSetParser.Encoding) -> Bool {
+        guard (try? source.ensure(8)) != nil else { return false }
+        let b0 = source.peekByte(0), b1 = source.peekByte(1)
+        let group = encoding.bigEndian ? UInt16(b0) << 8 | UInt16(b1) : UInt16(b0) | UInt16(b1) << 8
+        let vrValid = VR(byte0: source.peekByte(4), byte1: source.peekByte(5)) != nil
+        return (0x0001 ... 0x0100).contains(group) && vrValid == encoding.explicitVR
     }
 
     /// Looks at the next element header and says which uncompressed encoding it is in, or nil if it
