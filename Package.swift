@@ -15,6 +15,7 @@ let package = Package(
     products: [
         .executable(name: "lightbox", targets: ["lightbox"]),
         .library(name: "DICOM", targets: ["DICOM"]),
+        .library(name: "Imaging", targets: ["Imaging"]),
         .library(name: "Network", targets: ["Network"]),
     ],
     dependencies: [
@@ -30,6 +31,16 @@ let package = Package(
 
         // Layer 0: tags, VRs, dictionary, data sets, Part 10, character sets.
         .target(name: "DICOM", dependencies: ["CZlib"], path: "Sources/DICOM"),
+
+        // Codecs, pixel pipeline, LUTs, GSDF, rendering. C codec libraries sit behind shim targets.
+        .target(name: "Imaging", dependencies: ["DICOM", "CZlib", "CJPEGShim", "CCharLS", "COpenJPEG"], path: "Sources/Imaging"),
+        // libjpeg (8-bit, libjpeg-turbo) and GDCM's 12-bit IJG build behind C wrappers that own setjmp.
+        .target(name: "CJPEGShim", path: "Sources/CJPEGShim",
+                linkerSettings: [.linkedLibrary("jpeg"), .linkedLibrary("gdcmjpeg12")]),
+        .systemLibrary(name: "CCharLS", path: "Sources/CCharLS", pkgConfig: "charls",
+                       providers: [.apt(["libcharls-dev"])]),
+        .systemLibrary(name: "COpenJPEG", path: "Sources/COpenJPEG", pkgConfig: "libopenjp2",
+                       providers: [.apt(["libopenjp2-7-dev"])]),
 
         // DICOM Upper Layer and DIMSE on SwiftNIO.
         .target(
@@ -50,7 +61,7 @@ let package = Package(
         .executableTarget(
             name: "lightbox",
             dependencies: [
-                "DICOM", "Network", "Synthesis",
+                "DICOM", "Imaging", "Network", "Synthesis",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -60,6 +71,7 @@ let package = Package(
         .executableTarget(name: "Part10Fuzz", dependencies: ["DICOM"], path: "Sources/Part10Fuzz"),
 
         .testTarget(name: "DICOMTests", dependencies: ["DICOM"], path: "Tests/DICOMTests"),
+        .testTarget(name: "ImagingTests", dependencies: ["Imaging", "DICOM"], path: "Tests/ImagingTests"),
         .testTarget(
             name: "NetworkTests",
             dependencies: [
@@ -70,6 +82,6 @@ let package = Package(
             ],
             path: "Tests/NetworkTests"),
         .testTarget(name: "SynthesisTests", dependencies: ["Synthesis", "DICOM"], path: "Tests/SynthesisTests"),
-        .testTarget(name: "ConformanceTests", dependencies: ["DICOM", "Synthesis", "Network"], path: "Tests/ConformanceTests"),
+        .testTarget(name: "ConformanceTests", dependencies: ["DICOM", "Imaging", "Synthesis", "Network"], path: "Tests/ConformanceTests"),
     ]
 )

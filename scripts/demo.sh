@@ -6,8 +6,9 @@ DIR=${2:-.build/demo}
 rm -rf "$DIR"
 mkdir -p "$DIR"
 
-echo "== lightbox synth: two patients (GB18030 names), CT and MR series"
+echo "== lightbox synth: two patients with GB18030 names (CT), one with GBK (MR)"
 "$LIGHTBOX" synth "$DIR/study" --patients 2 --studies 1 --series 2 --images 8 --size 256 --charset gb18030 --seed 7
+"$LIGHTBOX" synth "$DIR/study-mr" --patients 1 --series 1 --images 8 --size 256 --modality MR --charset gbk --seed 8
 
 first=$(find "$DIR/study" -type f | sort | head -1)
 echo

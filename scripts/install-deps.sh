@@ -34,7 +34,7 @@ fi
 
 # Python venv with the pinned oracles and test corpus (MIT-licensed wheels, fetched, never committed).
 VENV=.build/venv
-PY_PACKAGES=(pydicom==3.0.2 pydicom-data==1.0.0 pynetdicom==3.0.4 numpy)
+PY_PACKAGES=(pydicom==3.0.2 pydicom-data==1.0.0 pynetdicom==3.0.4 numpy pylibjpeg pylibjpeg-libjpeg pylibjpeg-openjpeg pylibjpeg-rle python-gdcm)
 STAMP="$VENV/.lightbox-$(printf '%s\n' "${PY_PACKAGES[@]}" | md5sum | cut -c1-8)"
 if [ ! -f "$STAMP" ]; then
   echo "install-deps: setting up $VENV (${PY_PACKAGES[*]})"

@@ -26,7 +26,8 @@ public struct DataSetDumper: Sendable {
     private func line(_ depth: Int, _ tag: Tag, _ vr: String, _ value: String, _ length: String, _ vm: String, _ name: String) -> String {
         let indent = String(repeating: "  ", count: depth)
         var left = indent + tag.description.lowercased() + " " + vr + " " + value
-        if left.count < 40 + indent.count * 2 { left += String(repeating: " ", count: 40 + indent.count * 2 - left.count) }
+        let width = displayWidth(left)
+        if width < 40 + indent.count * 2 { left += String(repeating: " ", count: 40 + indent.count * 2 - width) }
         let len = length.count < 4 ? String(repeating: " ", count: 4 - length.count) + length : length
         return left + " # " + len + ", " + vm + " " + name + "\n"
     }
@@ -123,4 +124,21 @@ func hex2(_ v: UInt8) -> String {
 func formatDouble(_ d: Double) -> String {
     if d == d.rounded(), abs(d) < 1e15 { return String(Int64(d)) }
     return "\(d)"
+}
+
+/// Columns a string takes in a terminal: East Asian wide and full-width characters take two
+/// (Unicode UAX #11), so Chinese names keep the comment column aligned.
+func displayWidth(_ s: String) -> Int {
+    var w = 0
+    for u in s.unicodeScalars {
+        switch u.value {
+        case 0x1100 ... 0x115F, 0x2E80 ... 0x303E, 0x3041 ... 0x33FF, 0x3400 ... 0x4DBF, 0x4E00 ... 0x9FFF,
+             0xA000 ... 0xA4CF, 0xAC00 ... 0xD7A3, 0xF900 ... 0xFAFF, 0xFE30 ... 0xFE4F, 0xFF00 ... 0xFF60,
+             0xFFE0 ... 0xFFE6, 0x20000 ... 0x3FFFD:
+            w += 2
+        default:
+            w += 1
+        }
+    }
+    return w
 }

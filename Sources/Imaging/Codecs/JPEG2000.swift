@@ -1,0 +1,140 @@
+import COpenJPEG
+import DICOM
+
+/// JPEG 2000 (ISO 15444-1) and HTJ2K (ISO 15444-15) for 1.2.840.10008.1.2.4.90/.91 and
+/// .201–.203, through OpenJPEG: a raw codestream or a JP2 file wrapper. When the codestream's
+/// precision or signedness disagrees with the data set, the data set wins and a warning says so.
+public struct JPEG2000Decoder: PixelDecoder {
+    public var name: String { "JPEG 2000" }
+    /// Threads OpenJPEG may use for one frame.
+    public var threads: Int32
+    public init(threads: Int32 = 1) { self.threads = threads }
+
+    final class Source {
+        let base: UnsafeRawPointer
+        let count: Int
+        var pos = 0
+        var errors: [String] = []
+        init(_ base: UnsafeRawPointer, _ count: Int) { self.base = base; self.count = count }
+    }
+
+    public func decode(_ data: [UInt8], description d: PixelDescription) throws -> DecodedFrame {
+        guard data.count >= 12 else { throw ImagingError.corruptStream(codec: name, reason: "\(data.count)-byte codestream", file: nil) }
+        let isJP2 = data[0] == 0 && data[1] == 0 && data[2] == 0 && data[3] == 0x0C && data[4] == 0x6A && data[5] == 0x50
+        // Lenient: skip bytes before the SOC marker of a raw codestream.
+        var start = 0
+        if !isJP2 { while start + 1 < data.count && !(data[start] == 0xFF && data[start + 1] == 0x4F) { start += 1 } }
+        guard start + 1 < data.count else { throw ImagingError.corruptStream(codec: name, reason: "no SOC marker", file: nil) }
+        return try data.withUnsafeBytes { raw -> DecodedFrame in
+            let src = Source(raw.baseAddress! + start, raw.count - start)
+            guard let codec = opj_create_decompress(isJP2 ? OPJ_CODEC_JP2 : OPJ_CODEC_J2K) else {
+                throw ImagingError.corruptStream(codec: name, reason: "cannot create an OpenJPEG decoder", file: nil)
+            }
+            defer { opj_destroy_codec(codec) }
+            let ctx = Unmanaged.passUnretained(src).toOpaque()
+            opj_set_error_handler(codec, { msg, user in
+                guard let msg, let user else { return }
+                let s = Unmanaged<Source>.fromOpaque(user).takeUnretainedValue()
+                s.errors.append(String(cString: msg).trimmingTrailingNewlines())
+            }, ctx)
+            opj_set_warning_handler(codec, { _, _ in }, nil)
+            opj_set_info_handler(codec, { _, _ in }, nil)
+            var params = opj_dparameters_t()
+            opj_set_default_decoder_parameters(&params)
+            guard opj_setup_decoder(codec, &params) != 0 else { throw ImagingError.corruptStream(codec: name, reason: "decoder setup failed", file: nil) }
+            if threads > 1 { _ = opj_codec_set_threads(codec, threads) }
+            guard let stream = opj_stream_create(1 << 20, 1) else { throw ImagingError.corruptStream(codec: name, reason: "cannot create a stream", file: nil) }
+            defer { opj_stream_destroy(stream) }
+            opj_stream_set_user_data(stream, ctx, nil)
+            opj_stream_set_user_data_length(stream, UInt64(src.count))
+            opj_stream_set_read_function(stream) { buf, n, user in
+                let s = Unmanaged<Source>.fromOpaque(user!).takeUnretainedValue()
+                let left = s.count - s.pos
+                if left <= 0 { return -1 }  // (OPJ_SIZE_T)-1: end of stream
+                let k = min(n, left)
+                buf!.copyMemory(from: s.base + s.pos, byteCount: k)
+                s.pos += k
+                return k
+            }
+            opj_stream_set_skip_function(stream) { n, user in
+                let s = Unmanaged<Source>.fromOpaque(user!).takeUnretainedValue()
+                let target = max(0, min(s.count, s.pos + Int(n)))
+                let moved = target - s.pos
+                s.pos = target
+                return Int64(moved == 0 && n != 0 ? -1 : Int64(moved))
+            }
+            opj_stream_set_seek_function(stream) { n, user in
+                let s = Unmanaged<Source>.fromOpaque(user!).takeUnretainedValue()
+                guard n >= 0, Int(n) <= s.count else { return 0 }
+                s.pos = Int(n)
+                return 1
+            }
+            var imagePtr: UnsafeMutablePointer<opj_image_t>? = nil
+            func fail(_ what: String) -> ImagingError {
+                .corruptStream(codec: name, reason: ([what] + src.errors).joined(separator: ": "), file: nil)
+            }
+            guard opj_read_header(stream, codec, &imagePtr) != 0, let image = imagePtr else { throw fail("cannot read the codestream header") }
+            defer { opj_image_destroy(image) }
+            let nc = Int(image.pointee.numcomps)
+            guard nc >= 1, nc <= 4, let comps = image.pointee.comps else { throw fail("\(nc) components") }
+            let w0 = Int(comps[0].w), h0 = Int(comps[0].h)
+            let need = w0 * h0 * nc * 4
+            guard need > 0, need <= ImagePixelData.maxFrameBytes * 2 else {
+                throw ImagingError.tooLarge(reason: "JPEG 2000 frame \(w0)×\(h0)×\(nc) is too large", file: nil)
+            }
+            var warnings: [String] = []
+            let decoded = opj_decode(codec, stream, image) != 0
+            if !decoded { throw fail("decoding failed") }
+            if opj_end_decompress(codec, stream) == 0 { warnings.append("the codestream ended early: \(src.errors.joined(separator: "; "))") }
+            let w = Int(comps[0].w), h = Int(comps[0].h)
+            for c in 0 ..< nc {
+                guard Int(comps[c].w) == w, Int(comps[c].h) == h, comps[c].data != nil else {
+                    throw fail("component \(c) is subsampled or missing; only full-resolution components are supported")
+                }
+            }
+            let prec = Int(comps[0].prec), sgnd = comps[0].sgnd != 0
+            var od = d
+            od.isPlanar = false
+            if w != d.columns || h != d.rows {
+                warnings.append("the codestream is \(w)×\(h) but the data set says \(d.columns)×\(d.rows); using the codestream size")
+                od.rows = h; od.columns = w
+            }
+            if nc != d.samplesPerPixel {
+                warnings.append("the codestream has \(nc) components but Samples per Pixel is \(d.samplesPerPixel)")
+                od.samplesPerPixel = nc
+            }
+            if prec != d.bitsStored || sgnd != d.isSigned {
+                warnings.append("the codestream says \(prec)-bit \(sgnd ? "signed" : "unsigned") but the data set says \(d.bitsStored)-bit \(d.isSigned ? "signed" : "unsigned"); following the data set")
+            }
+            if nc == 3 && (d.photometricInterpretation == .ybrICT || d.photometricInterpretation == .ybrRCT) {
+                // OpenJPEG undoes the multiple-component transform (RCT/ICT) itself.
+                od.photometricInterpretation = .rgb
+            }
+            // Interleave the components' bit patterns; the data set's Bits Stored/sign decide meaning.
+            let count = w * h * nc
+            var bits32 = [UInt32](repeating: 0, count: count)
+            bits32.withUnsafeMutableBufferPointer { o in
+                for c in 0 ..< nc {
+                    let p = comps[c].data!
+                    var j = c
+                    for i in 0 ..< w * h { o[j] = UInt32(bitPattern: p[i]); j += nc }
+                }
+            }
+            let samples: PixelSamples
+            switch od.bitsAllocated {
+            case 8: samples = SampleConversion.finish8(bits32.map { UInt8(truncatingIfNeeded: $0) }, bits: min(od.bitsStored, 8), shift: 0, signed: od.isSigned)
+            case 16: samples = SampleConversion.finish16(bits32.map { UInt16(truncatingIfNeeded: $0) }, bits: min(od.bitsStored, 16), shift: 0, signed: od.isSigned)
+            default: samples = SampleConversion.finish32(bits32, bits: min(od.bitsStored, 32), shift: 0, signed: od.isSigned)
+            }
+            return DecodedFrame(description: od, samples: samples, warnings: warnings)
+        }
+    }
+}
+
+extension String {
+    func trimmingTrailingNewlines() -> String {
+        var s = Substring(self)
+        while let l = s.last, l == "\n" || l == "\r" { s = s.dropLast() }
+        return String(s)
+    }
+}

@@ -1,0 +1,62 @@
+import CCharLS
+import DICOM
+
+/// JPEG-LS Lossless and Near-Lossless (ISO 14495-1) for 1.2.840.10008.1.2.4.80/.81, through
+/// CharLS's C API (error codes, no exceptions cross into Swift).
+public struct JPEGLSDecoder: PixelDecoder {
+    public var name: String { "JPEG-LS" }
+    public init() {}
+
+    public func decode(_ data: [UInt8], description d: PixelDescription) throws -> DecodedFrame {
+        guard let dec = charls_jpegls_decoder_create() else { throw ImagingError.corruptStream(codec: name, reason: "cannot create a CharLS decoder", file: nil) }
+        defer { charls_jpegls_decoder_destroy(dec) }
+        func check(_ rc: charls_jpegls_errc) throws {
+            guard rc.rawValue == 0 else {
+                let msg = String(cString: charls_get_error_message(rc))
+                throw ImagingError.corruptStream(codec: name, reason: msg, file: nil)
+            }
+        }
+        return try data.withUnsafeBytes { src -> DecodedFrame in
+            guard let base = src.baseAddress, src.count >= 4 else { throw ImagingError.corruptStream(codec: name, reason: "\(src.count)-byte stream", file: nil) }
+            try check(charls_jpegls_decoder_set_source_buffer(dec, base, src.count))
+            try check(charls_jpegls_decoder_read_header(dec))
+            var fi = charls_frame_info()
+            try check(charls_jpegls_decoder_get_frame_info(dec, &fi))
+            var mode = charls_interleave_mode(rawValue: 0)
+            try check(charls_jpegls_decoder_get_interleave_mode(dec, &mode))
+            let w = Int(fi.width), h = Int(fi.height), nc = Int(fi.component_count), bits = Int(fi.bits_per_sample)
+            guard w > 0, h > 0, (1 ... 4).contains(nc), (2 ... 16).contains(bits) else {
+                throw ImagingError.corruptStream(codec: name, reason: "frame \(w)×\(h), \(nc) components, \(bits) bits", file: nil)
+            }
+            let bps = bits <= 8 ? 1 : 2
+            guard w * h * nc * bps <= ImagePixelData.maxFrameBytes else { throw ImagingError.tooLarge(reason: "JPEG-LS frame \(w)×\(h)×\(nc) is too large", file: nil) }
+            var size = 0
+            try check(charls_jpegls_decoder_get_destination_size(dec, 0, &size))
+            var out = [UInt8](repeating: 0, count: max(size, w * h * nc * bps))
+            try out.withUnsafeMutableBytes { o in
+                try check(charls_jpegls_decoder_decode_to_buffer(dec, o.baseAddress!, o.count, 0))
+            }
+            var od = d
+            var warnings: [String] = []
+            if w != d.columns || h != d.rows {
+                warnings.append("the JPEG-LS frame is \(w)×\(h) but the data set says \(d.columns)×\(d.rows); using the JPEG-LS size")
+                od.rows = h; od.columns = w
+            }
+            od.samplesPerPixel = nc
+            if bits != d.bitsStored { warnings.append("JPEG-LS precision \(bits) differs from Bits Stored \(d.bitsStored); following the data set") }
+            let planar = nc > 1 && mode.rawValue == 0   // CHARLS_INTERLEAVE_MODE_NONE: one plane per component
+            let count = w * h * nc
+            var codec = od
+            codec.bitsAllocated = bps * 8; codec.bitsStored = bps * 8; codec.highBit = bps * 8 - 1; codec.isSigned = false
+            let raw = out.withUnsafeBytes { SampleConversion.fromStoredBytes($0, count: count, description: codec, planar: planar) }
+            od.isPlanar = false
+            let samples: PixelSamples
+            switch raw {
+            case .uint8(let a): samples = SampleConversion.fromCodec8(a, description: od)
+            case .uint16(let a): samples = SampleConversion.fromCodec16(a, description: od)
+            default: samples = raw
+            }
+            return DecodedFrame(description: od, samples: samples, warnings: warnings)
+        }
+    }
+}

@@ -1,0 +1,156 @@
+import DICOM
+
+/// Why a transcoding request was refused (beyond codec errors, which stay `ImagingError`).
+public enum TranscodingError: Error, CustomStringConvertible, Sendable, Equatable {
+    /// The source is lossy and the target is lossy too: re-encoding would lose more, silently.
+    case lossyReencoding(source: String, target: String, file: String?)
+    /// Video is passed through untouched, never decoded.
+    case videoNotTranscodable(String, file: String?)
+    case noEncoder(String)
+
+    public var description: String {
+        switch self {
+        case .lossyReencoding(let s, let t, let f):
+            return "\(f.map { "\($0): " } ?? "")the pixel data is already lossy (\(s)); re-encoding it as \(t) loses more. Pass --allow-lossy-recompression to do it anyway"
+        case .videoNotTranscodable(let ts, let f):
+            return "\(f.map { "\($0): " } ?? "")video transfer syntax \(ts) is passed through, never decoded"
+        case .noEncoder(let ts): return "no encoder for transfer syntax \(ts)"
+        }
+    }
+}
+
+/// Rewrites a data set's pixel data in another transfer syntax and updates what depends on it:
+/// Photometric Interpretation after colour conversion, Planar Configuration, Bits Allocated/
+/// Stored/High Bit when an encoder narrows them, Lossy Image Compression (0028,2110), Ratio
+/// (0028,2112) and Method (0028,2114) when lossy (PS3.3 §C.7.6.1.1.5), and drops the Extended
+/// Offset Table. The Transfer Syntax UID in File Meta follows from `DICOMFile.transferSyntax`.
+public struct Transcoder: Sendable {
+    public var options: EncodingOptions
+    /// Allow lossy → lossy re-encoding (otherwise `TranscodingError.lossyReencoding`).
+    public var allowLossyReencoding: Bool
+
+    public init(options: EncodingOptions = .init(), allowLossyReencoding: Bool = false) {
+        self.options = options; self.allowLossyReencoding = allowLossyReencoding
+    }
+
+    /// The file rewritten for `target`. Files without pixel data only change transfer syntax; video
+    /// (MPEG-2, H.264, HEVC) comes back unchanged, still in its own transfer syntax.
+    public func transcode(_ file: DICOMFile, to target: TransferSyntax) throws -> DICOMFile {
+        var out = file
+        out.transferSyntax = target
+        guard let px = file.dataSet[Tag(0x7FE0, 0x0010)] else {
+            guard !target.isEncapsulated else { return out }  // no pixel data: any syntax will do
+            return out
+        }
+        let source = file.transferSyntax
+        var sourceEncapsulated = false
+        switch px.value {
+        case .encapsulated: sourceEncapsulated = true
+        case .bulk(let r): sourceEncapsulated = r.isEncapsulated
+        default: break
+        }
+        if source.uid == target.uid { return out }
+        // Video is recognised and passed through untouched, in its own syntax: never decoded.
+        if source.isVideo && sourceEncapsulated { return file }
+        if target.isVideo { throw TranscodingError.videoNotTranscodable(target.uid, file: file.path) }
+        // Native → native: the writer re-encodes byte order and VR form.
+        if !sourceEncapsulated && !target.isEncapsulated { return out }
+
+        let pixels = try ImagePixelData(file: file)
+        let frames = pixels.frameCount
+        let sourceIsLossy = source.isLossy && sourceEncapsulated || file.dataSet.string(.lossyImageCompression).map { trimmed($0) == "01" } == true
+
+        var ds = file.dataSet
+        ds.remove(.extendedOffsetTable)
+        ds.remove(.extendedOffsetTableLengths)
+
+        if !target.isEncapsulated {
+            // Decompression to native.
+            var bytes: [UInt8] = []
+            var desc = pixels.description
+            for i in 0 ..< frames {
+                let f = try pixels.decodeFrame(i)
+                desc = f.description
+                bytes += f.samples.nativeBytes(bitsAllocated: desc.bitsAllocated, bitsStored: desc.bitsAllocated)
+            }
+            if bytes.count & 1 == 1 { bytes.append(0) }
+            try update(&ds, for: desc, frames: frames)
+            ds.insert(DataElement(tag: Tag(0x7FE0, 0x0010), vr: desc.bitsAllocated > 8 ? .OW : .OB, value: .bytes(bytes)))
+            out.dataSet = ds
+            return out
+        }
+
+        guard let encoder = CodecRegistry.encoder(for: target.uid) else { throw TranscodingError.noEncoder(target.uid) }
+        if encoder.isLossy && sourceIsLossy && !allowLossyReencoding {
+            throw TranscodingError.lossyReencoding(source: source.name, target: target.name, file: file.path)
+        }
+        var fragments: [[UInt8]] = []
+        var offsets: [UInt8] = []
+        var position = 0
+        var desc = pixels.description
+        var nativeSize = 0, encodedSize = 0
+        for i in 0 ..< frames {
+            let f = try pixels.decodeFrame(i)
+            let e: EncodedFrame
+            do { e = try encoder.encode(f, options: options) } catch let err as ImagingError { throw err.naming(file.path) }
+            desc = e.description
+            var b = e.bytes
+            if b.count & 1 == 1 { b.append(0) }
+            for k in 0 ..< 4 { offsets.append(UInt8(truncatingIfNeeded: position >> (8 * k))) }
+            position += 8 + b.count
+            nativeSize += f.description.nativeFrameLength
+            encodedSize += b.count
+            fragments.append(b)
+        }
+        try update(&ds, for: desc, frames: frames)
+        if encoder.isLossy {
+            try ds.set(.lossyImageCompression, .CS, "01")
+            var ratios = ds.strings(.lossyImageCompressionRatio).filter { !$0.isEmpty }
+            var methods = ds.strings(.lossyImageCompressionMethod).filter { !$0.isEmpty }
+            if !sourceIsLossy { ratios = []; methods = [] }
+            let ratio = Double(nativeSize) / Double(max(1, encodedSize))
+            ratios.append(Transcoder.decimalString(ratio))
+            methods.append(encoder.lossyMethod ?? "ISO_10918_1")
+            try ds.set(.lossyImageCompressionRatio, .DS, values: ratios)
+            try ds.set(.lossyImageCompressionMethod, .CS, values: methods)
+        }
+        // Lenient: a Basic Offset Table past 4 GiB cannot be written; leave it empty then.
+        let bot = position <= Int(UInt32.max) && frames > 1 ? offsets : (frames == 1 ? [] : [])
+        ds.insert(DataElement(tag: Tag(0x7FE0, 0x0010), vr: .OB,
+                              value: .encapsulated(EncapsulatedPixelData(basicOffsetTable: bot, fragments: fragments)),
+                              hasUndefinedLength: true))
+        out.dataSet = ds
+        return out
+    }
+
+    /// Writes the Image Pixel attributes that decoding/encoding may have changed.
+    func update(_ ds: inout DataSet, for d: PixelDescription, frames: Int) throws {
+        try ds.set(.photometricInterpretation, .CS, d.photometricInterpretation.rawValue)
+        if d.samplesPerPixel > 1 { ds.set(.planarConfiguration, uint16: 0) } else { ds.remove(.planarConfiguration) }
+        ds.set(.samplesPerPixel, uint16: UInt16(d.samplesPerPixel))
+        ds.set(.bitsAllocated, uint16: UInt16(d.bitsAllocated))
+        ds.set(.bitsStored, uint16: UInt16(d.bitsStored))
+        ds.set(.highBit, uint16: UInt16(d.highBit))
+        ds.set(.rows, uint16: UInt16(d.rows))
+        ds.set(.columns, uint16: UInt16(d.columns))
+    }
+
+    /// A DS value of at most 16 characters.
+    static func decimalString(_ v: Double) -> String {
+        var s = Transcoder.fixedPoint(v)
+        if s.count > 16 { s = String(s.prefix(16)) }
+        return s
+    }
+}
+
+extension Transcoder {
+    /// Fixed-point text with up to 4 decimals, no exponent.
+    static func fixedPoint(_ v: Double) -> String {
+        let scaled = (v * 10000).rounded()
+        let whole = Int(scaled) / 10000, frac = Int(scaled) % 10000
+        var f = String(frac)
+        while f.count < 4 { f = "0" + f }
+        while f.hasSuffix("0") { f.removeLast() }
+        return f.isEmpty ? String(whole) : "\(whole).\(f)"
+    }
+}

@@ -1,0 +1,488 @@
+import DICOM
+import Foundation
+import Logging
+import NIOCore
+
+/// Server-wide bookkeeping shared by the associations of one SCP: the established-association count
+/// that enforces `AssociationPolicy.maxAssociations`, association IDs, and the open channels.
+final class ServerState: @unchecked Sendable {
+    private let lock = NSLock()
+    private var active = 0
+    private var nextID = 0
+    private var channels: [ObjectIdentifier: Channel] = [:]
+
+    /// Runs `body` with the current count; if it returns true, one more association is counted.
+    func admit(_ body: (Int) -> Bool) -> Int? {
+        lock.lock(); defer { lock.unlock() }
+        guard body(active) else { return nil }
+        active += 1; nextID += 1
+        return nextID
+    }
+    func release() { lock.lock(); active -= 1; lock.unlock() }
+    var activeCount: Int { lock.lock(); defer { lock.unlock() }; return active }
+
+    func add(_ channel: Channel) -> Int {
+        lock.lock(); defer { lock.unlock() }
+        channels[ObjectIdentifier(channel)] = channel
+        return channels.count
+    }
+    func remove(_ channel: Channel) { lock.lock(); channels[ObjectIdentifier(channel)] = nil; lock.unlock() }
+    var openChannels: [Channel] { lock.lock(); defer { lock.unlock() }; return Array(channels.values) }
+}
+
+/// What the acceptor side of an association needs.
+struct AcceptorSetup: Sendable {
+    var policy: AssociationPolicy
+    var registry: ServiceRegistry
+    var server: ServerState
+    var events: AsyncStream<AssociationEvent>.Continuation?
+    var logger: Logger
+}
+
+/// What the requestor side needs.
+struct RequestorSetup {
+    var request: AssociateRQ
+    var established: EventLoopPromise<NegotiatedAssociation>
+    var registry: ServiceRegistry?
+    var logger: Logger
+}
+
+/// Runs one association over a channel: feeds PDUs to `AssociationStateMachine`, performs its
+/// actions, reassembles DIMSE messages and dispatches them. The only part that does I/O.
+final class AssociationHandler: ChannelInboundHandler {
+    typealias InboundIn = PDU
+    typealias OutboundOut = PDU
+
+    enum Role {
+        case acceptor(AcceptorSetup)
+        case requestor(RequestorSetup)
+    }
+
+    private let role: Role
+    private var fsm: AssociationStateMachine
+    private var context: ChannelHandlerContext?
+    private var logger: Logger
+    private var artim: Scheduled<Void>?
+    private var idleCheck: Scheduled<Void>?
+    private var lastRead = NIODeadline.now()
+    private var peer = "?"
+
+    private(set) var negotiated: NegotiatedAssociation?
+    private var associationContext: AssociationContext?
+    private var associationID: Int?
+    private var counted = false
+    private var pendingAC: AssociateAC?
+    private var pendingRJ: AssociateRJ?
+    private var lastAbort: AbortPDU?
+
+    private lazy var aggregator = PDataAggregator { [unowned self] command, contextID in try self.makeSink(command, contextID) }
+    private var queue: [DIMSEMessage] = []
+    private var busy = false
+    private var releaseRequested = false
+    private var nextMessageID: UInt16 = 0
+    private var pendingResponses: [UInt16: EventLoopPromise<DIMSEMessage>] = [:]
+    private var releasePromise: EventLoopPromise<Void>?
+    private var readingPaused = false
+
+    init(role: Role) {
+        self.role = role
+        switch role {
+        case .acceptor(let a): fsm = AssociationStateMachine(isRequestor: false); logger = a.logger
+        case .requestor(let r): fsm = AssociationStateMachine(isRequestor: true); logger = r.logger
+        }
+    }
+
+    var stateDescription: String { "Sta\(fsm.state.rawValue)" }
+
+    // MARK: Channel events
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        self.context = context
+        if context.channel.isActive { start(context: context) }
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        start(context: context)
+        context.fireChannelActive()
+    }
+
+    private var started = false
+    private func start(context: ChannelHandlerContext) {
+        guard !started else { return }
+        started = true
+        peer = context.channel.remoteAddress.map { "\($0.ipAddress ?? "?"):\($0.port ?? 0)" } ?? "?"
+        switch role {
+        case .acceptor:
+            perform(event: .evt5)
+        case .requestor:
+            perform(event: .evt1)
+            perform(event: .evt2)
+        }
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        lastRead = .now()
+        let pdu = unwrapInboundIn(data)
+        logger.trace("received \(pdu.name) in \(stateDescription)")
+        switch pdu {
+        case .associateRQ(let rq): perform(event: .evt6, rq: rq)
+        case .associateAC(let ac): perform(event: .evt3, ac: ac)
+        case .associateRJ(let rj): pendingRJ = rj; perform(event: .evt4)
+        case .pData(let p): perform(event: .evt10, pData: p)
+        case .releaseRQ: perform(event: .evt12)
+        case .releaseRP: perform(event: .evt13)
+        case .abort(let a): lastAbort = a; perform(event: .evt16)
+        case .unknown: perform(event: .evt19)
+        }
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: Error) {
+        if error is PDUDecodingError || error is ByteToMessageDecoderError {
+            logger.debug("invalid PDU from \(peer): \(error)")
+            perform(event: .evt19)
+        } else {
+            logger.debug("connection error from \(peer): \(error)")
+            context.close(promise: nil)
+        }
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        perform(event: .evt17)
+        teardown(error: lastAbort.map { AssociationError.aborted($0) } ?? .connectionClosed)
+        if case .acceptor(let a) = role {
+            a.events?.yield(.closed(id: associationID, peer: peer))
+        }
+        context.fireChannelInactive()
+    }
+
+    func channelWritabilityChanged(context: ChannelHandlerContext) {
+        updateReading()
+        context.fireChannelWritabilityChanged()
+    }
+
+    /// Backpressure: stop reading from a peer that does not read our responses, or that queues
+    /// requests faster than they are served.
+    private func updateReading() {
+        guard let context else { return }
+        let pause = !context.channel.isWritable || queue.count >= 8
+        if pause != readingPaused {
+            readingPaused = pause
+            _ = context.channel.setOption(ChannelOptions.autoRead, value: !pause)
+        }
+    }
+
+    private func teardown(error: AssociationError) {
+        artim?.cancel(); artim = nil
+        idleCheck?.cancel(); idleCheck = nil
+        aggregator.cancel()
+        for m in queue { if case .file(let p, _, _)? = m.dataSet { unlink(p) } }
+        queue.removeAll()
+        let pending = pendingResponses
+        pendingResponses.removeAll()
+        for (_, p) in pending { p.fail(error) }
+        releasePromise?.fail(error); releasePromise = nil
+        if case .requestor(let r) = role, negotiated == nil { r.established.fail(error) }
+        if counted, case .acceptor(let a) = role { counted = false; a.server.release() }
+    }
+
+    // MARK: State machine
+
+    private func perform(event: AssociationStateMachine.Event, rq: AssociateRQ? = nil, ac: AssociateAC? = nil, pData: PDataTF? = nil) {
+        guard let actions = fsm.handle(event) else {
+            logger.trace("event \(event) ignored in \(stateDescription)")
+            return
+        }
+        for action in actions { run(action, rq: rq, ac: ac, pData: pData) }
+    }
+
+    private func run(_ action: AssociationStateMachine.Action, rq: AssociateRQ?, ac: AssociateAC?, pData: PDataTF?) {
+        guard let context else { return }
+        switch action {
+        case .openTransport:
+            break // The bootstrap opened it; Evt2 follows.
+        case .sendAssociateRQ:
+            if case .requestor(let r) = role { context.writeAndFlush(wrapOutboundOut(.associateRQ(r.request)), promise: nil) }
+        case .indicateAccepted:
+            if case .requestor(let r) = role, let ac {
+                let n = AssociationNegotiator.accepted(ac, for: r.request)
+                negotiated = n
+                r.established.succeed(n)
+            }
+        case .indicateRejected:
+            if case .requestor(let r) = role { r.established.fail(AssociationError.rejected(pendingRJ ?? .noReasonGiven)) }
+        case .evaluateAssociateRQ:
+            evaluate(rq)
+        case .sendAssociateAC:
+            if let ac = pendingAC { context.writeAndFlush(wrapOutboundOut(.associateAC(ac)), promise: nil) }
+            pendingAC = nil
+        case .sendAssociateRJ:
+            context.writeAndFlush(wrapOutboundOut(.associateRJ(pendingRJ ?? .noReasonGiven)), promise: nil)
+        case .sendPData:
+            break // sendMessage writes the PDUs itself.
+        case .indicatePData:
+            if let pData { receive(pData) }
+        case .sendReleaseRQ:
+            context.writeAndFlush(wrapOutboundOut(.releaseRQ), promise: nil)
+        case .indicateRelease:
+            if fsm.state == .sta9 || fsm.state == .sta12 || !busy && queue.isEmpty {
+                perform(event: .evt14)
+            } else {
+                releaseRequested = true
+            }
+        case .indicateReleaseConfirmed:
+            releasePromise?.succeed(()); releasePromise = nil
+            if fsm.state == .sta12 { perform(event: .evt14); return } // release collision, acceptor side
+            if let id = associationID, case .acceptor(let a) = role { a.events?.yield(.released(id: id)) }
+        case .sendReleaseRP:
+            context.writeAndFlush(wrapOutboundOut(.releaseRP), promise: nil)
+            if let id = associationID, case .acceptor(let a) = role { a.events?.yield(.released(id: id)) }
+        case .sendAbort(let abort):
+            context.writeAndFlush(wrapOutboundOut(.abort(abort)), promise: nil)
+            if case .acceptor(let a) = role { a.events?.yield(.aborted(id: associationID, peer: peer, reason: "sent \(abort)")) }
+        case .indicateAbort, .indicateProviderAbort:
+            teardown(error: lastAbort.map { AssociationError.aborted($0) } ?? .aborted(.providerNotSpecified))
+        case .startARTIM:
+            artim?.cancel()
+            let timeout: Double
+            switch role {
+            case .acceptor(let a): timeout = a.policy.artimTimeout
+            case .requestor: timeout = 10
+            }
+            artim = context.eventLoop.assumeIsolated().scheduleTask(in: .milliseconds(Int64(timeout * 1000))) { [self] in
+                artim = nil
+                perform(event: .evt18)
+            }
+        case .stopARTIM:
+            artim?.cancel(); artim = nil
+        case .closeTransport:
+            context.close(promise: nil)
+        case .ignore:
+            break
+        }
+    }
+
+    // MARK: Acceptor
+
+    private func evaluate(_ rq: AssociateRQ?) {
+        guard case .acceptor(let a) = role, let rq, let context else { return }
+        var supported: [String: [String]] = [:]
+        for uid in a.registry.sopClassUIDs {
+            supported[uid] = a.registry.service(for: uid)?.transferSyntaxes ?? a.policy.transferSyntaxes
+        }
+        var outcome: AssociationNegotiator.Outcome = .reject(.noReasonGiven)
+        let id = a.server.admit { active in
+            outcome = AssociationNegotiator.negotiate(rq, policy: a.policy, supported: supported, activeAssociations: active)
+            if case .accept = outcome { return true }
+            return false
+        }
+        switch outcome {
+        case .accept(let ac, let n):
+            counted = true
+            associationID = id
+            negotiated = n
+            associationContext = AssociationContext(associationID: id ?? 0, callingAETitle: rq.callingAETitle,
+                                                    calledAETitle: rq.calledAETitle, peerAddress: peer,
+                                                    acceptedContexts: n.contexts, userIdentity: rq.userInformation.userIdentity,
+                                                    state: AssociationState())
+            pendingAC = ac
+            a.events?.yield(.accepted(id: id ?? 0, callingAETitle: rq.callingAETitle, calledAETitle: rq.calledAETitle,
+                                      peer: peer, acceptedContexts: n.contexts.count))
+            logger.debug("accepted association \(id ?? 0) from \(rq.callingAETitle)@\(peer): \(n.contexts.count) contexts")
+            perform(event: .evt7)
+            startIdleCheck(timeout: a.policy.idleTimeout, on: context.eventLoop)
+        case .reject(let rj):
+            pendingRJ = rj
+            a.events?.yield(.rejected(peer: peer, callingAETitle: rq.callingAETitle, calledAETitle: rq.calledAETitle, reason: rj))
+            logger.debug("rejected association from \(rq.callingAETitle)@\(peer): \(rj)")
+            perform(event: .evt8)
+        }
+    }
+
+    private func startIdleCheck(timeout: Double, on loop: EventLoop) {
+        let period = TimeAmount.milliseconds(Int64(max(0.05, min(timeout / 4, 5)) * 1000))
+        let limit = TimeAmount.milliseconds(Int64(timeout * 1000))
+        idleCheck = loop.assumeIsolated().scheduleTask(in: period) { [self] in
+            idleCheck = nil
+            guard fsm.state == .sta6 else { return }
+            if !busy, queue.isEmpty, NIODeadline.now() - lastRead > limit {
+                logger.debug("association \(associationID ?? 0) idle for \(timeout) s; aborting")
+                perform(event: .evt15)
+            } else {
+                startIdleCheck(timeout: timeout, on: loop)
+            }
+        }
+    }
+
+    // MARK: DIMSE
+
+    private func makeSink(_ command: DIMSECommand, _ contextID: UInt8) throws -> DataSetSink {
+        guard let accepted = negotiated?.contexts[contextID] else { return MemorySink(limit: 0) }
+        let registry: ServiceRegistry?
+        switch role {
+        case .acceptor(let a): registry = a.registry
+        case .requestor(let r): registry = r.registry
+        }
+        if command.field.isRequest, let registry, let ctx = associationContext ?? requestorContext(),
+           let service = registry.service(for: command.sopClassUID ?? accepted.abstractSyntax) {
+            switch try service.dataSetDestination(for: command, transferSyntax: .forUID(accepted.transferSyntax), context: ctx) {
+            case .memory(let limit): return MemorySink(limit: limit)
+            case .file(let dir, let header): return try FileSink(directory: dir, header: header)
+            }
+        }
+        return MemorySink(limit: 256 << 20)
+    }
+
+    private func requestorContext() -> AssociationContext? {
+        guard case .requestor(let r) = role, let n = negotiated else { return nil }
+        return AssociationContext(associationID: 0, callingAETitle: r.request.callingAETitle, calledAETitle: r.request.calledAETitle,
+                                  peerAddress: peer, acceptedContexts: n.contexts, userIdentity: nil, state: AssociationState())
+    }
+
+    private func receive(_ p: PDataTF) {
+        for pdv in p.values {
+            guard negotiated?.contexts[pdv.contextID] != nil else {
+                protocolAbort("P-DATA on presentation context \(pdv.contextID), which was not accepted")
+                return
+            }
+            do {
+                if let message = try aggregator.append(pdv) { dispatch(message) }
+            } catch {
+                protocolAbort("\(error)")
+                return
+            }
+        }
+    }
+
+    private func protocolAbort(_ reason: String) {
+        logger.debug("aborting association with \(peer): \(reason)")
+        aggregator.cancel()
+        perform(event: .evt15)
+    }
+
+    private func dispatch(_ message: DIMSEMessage) {
+        if message.command.field.isRequest {
+            if case .acceptor(let a) = role, let id = associationID { a.events?.yield(.request(id: id, command: message.command)) }
+            queue.append(message)
+            updateReading()
+            processNext()
+        } else if let id = message.command.messageIDBeingRespondedTo, let p = pendingResponses[id] {
+            if message.command.status?.category == .pending { return }
+            pendingResponses[id] = nil
+            p.succeed(message)
+        } else {
+            logger.debug("unexpected \(message.command.field) from \(peer); ignored")
+        }
+    }
+
+    private func processNext() {
+        guard let context else { return }
+        guard !busy else { return }
+        guard !queue.isEmpty else {
+            if releaseRequested, fsm.state == .sta8 { releaseRequested = false; perform(event: .evt14) }
+            return
+        }
+        let message = queue.removeFirst()
+        updateReading()
+        let registry: ServiceRegistry?
+        switch role {
+        case .acceptor(let a): registry = a.registry
+        case .requestor(let r): registry = r.registry
+        }
+        guard let accepted = negotiated?.contexts[message.contextID], let ctx = associationContext ?? requestorContext() else { return }
+        let syntax = TransferSyntax.forUID(accepted.transferSyntax)
+        let sopClass = message.command.sopClassUID ?? accepted.abstractSyntax
+        guard let service = registry?.service(for: sopClass), message.command.field != .cCancelRQ else {
+            if case .file(let p, _, _)? = message.dataSet { unlink(p) }
+            if message.command.field != .cCancelRQ {
+                respond(to: message, syntax: syntax, with: DIMSEResponse(status: .sopClassNotSupported, errorComment: "no service for \(sopClass)"))
+            }
+            processNext()
+            return
+        }
+        busy = true
+        let request = DIMSERequest(command: message.command, contextID: message.contextID, transferSyntax: syntax, dataSet: message.dataSet)
+        let promise = context.eventLoop.makePromise(of: DIMSEResponse.self)
+        promise.completeWithTask {
+            do { return try await service.handle(request, context: ctx) }
+            catch let e as DIMSEServiceError { return DIMSEResponse(status: e.status, errorComment: e.comment) }
+            catch { return DIMSEResponse(status: service.failureStatus, errorComment: "\(error)") }
+        }
+        promise.futureResult.assumeIsolated().whenSuccess { [self] response in
+            busy = false
+            if case .file(let p, _, _)? = message.dataSet { unlink(p) } // the service moved it if it keeps it
+            respond(to: message, syntax: syntax, with: response)
+            processNext()
+        }
+    }
+
+    private func respond(to message: DIMSEMessage, syntax: TransferSyntax, with response: DIMSEResponse) {
+        var command = message.command.response(status: response.status, hasDataSet: response.dataSet != nil)
+        if response.status.category != .success { command.errorComment = response.errorComment }
+        if let uid = response.affectedSOPInstanceUID { command.affectedSOPInstanceUID = uid }
+        command.offendingElements = response.offendingElements
+        var data: [UInt8]?
+        if let ds = response.dataSet {
+            do { data = try Part10Writer.encodeDataSet(ds, as: syntax) } catch {
+                command = message.command.response(status: .processingFailure)
+                command.errorComment = "cannot encode the response data set: \(error)"
+            }
+        }
+        if case .acceptor(let a) = role, let id = associationID { a.events?.yield(.response(id: id, command: command)) }
+        _ = sendMessage(command, dataSet: data.map { ByteBuffer(bytes: $0) }, contextID: message.contextID)
+    }
+
+    /// Sends a command and its data set as P-DATA-TF PDUs no larger than the peer's Maximum Length
+    /// (PS3.8 §9.3.5, Annex E). False when not allowed in the current state.
+    @discardableResult
+    func sendMessage(_ command: DIMSECommand, dataSet: ByteBuffer?, contextID: UInt8) -> Bool {
+        guard let context, fsm.handle(.evt9) != nil else { return false }
+        let peerMax = negotiated?.peerMaxPDULength ?? 0
+        let chunk = peerMax == 0 ? 1 << 20 : max(1, Int(peerMax) - 6)
+        func fragments(_ buffer: ByteBuffer, isCommand: Bool) {
+            var b = buffer
+            repeat {
+                let n = min(chunk, b.readableBytes)
+                let slice = b.readSlice(length: n)!
+                let pdv = PresentationDataValue(contextID: contextID, isCommand: isCommand, isLast: b.readableBytes == 0, data: slice)
+                context.write(wrapOutboundOut(.pData(PDataTF(values: [pdv]))), promise: nil)
+            } while b.readableBytes > 0
+        }
+        fragments(ByteBuffer(bytes: command.encoded()), isCommand: true)
+        if let dataSet { fragments(dataSet, isCommand: false) }
+        context.flush()
+        return true
+    }
+
+    // MARK: Requestor operations (called on the event loop)
+
+    func request(_ command: DIMSECommand, dataSet: ByteBuffer?, contextID: UInt8, promise: EventLoopPromise<DIMSEMessage>) {
+        var command = command
+        nextMessageID &+= 1
+        if nextMessageID == 0 { nextMessageID = 1 }
+        command.messageID = nextMessageID
+        pendingResponses[nextMessageID] = promise
+        if !sendMessage(command, dataSet: dataSet, contextID: contextID) {
+            pendingResponses[nextMessageID] = nil
+            promise.fail(AssociationError.invalidState(stateDescription))
+        }
+    }
+
+    func release(promise: EventLoopPromise<Void>) {
+        guard fsm.state == .sta6 else { promise.fail(AssociationError.invalidState(stateDescription)); return }
+        releasePromise = promise
+        perform(event: .evt11)
+    }
+
+    func abort() {
+        perform(event: .evt15)
+        context?.close(promise: nil)
+    }
+
+    func timeOut(_ what: String, promise id: UInt16) {
+        guard let p = pendingResponses.removeValue(forKey: id) else { return }
+        p.fail(AssociationError.timeout(what))
+        abort()
+    }
+
+    var currentMessageID: UInt16 { nextMessageID }
+}

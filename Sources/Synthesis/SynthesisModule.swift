@@ -1,2 +1,0 @@
-/// Synthetic studies for tests, benchmarks and the demo.
-public enum SynthesisModule {}

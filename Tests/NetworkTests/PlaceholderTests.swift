@@ -1,2 +1,0 @@
-import XCTest
-final class NetworkPlaceholderTests: XCTestCase { func testModuleLinks() { XCTAssertTrue(true) } }

@@ -1,2 +1,0 @@
-import XCTest
-final class SynthesisPlaceholderTests: XCTestCase { func testModuleLinks() { XCTAssertTrue(true) } }
