@@ -539,6 +539,19 @@ final class HostileInputTests: XCTestCase {
         try expectError(pixelBomb, "bomb-default", kind: nil)
     }
 
+    /// `ReadOptions.maxInflatedLength` stops a decompression bomb with a typed error.
+    func testInflateLimitStopsADecompressionBomb() throws {
+        let bomb = H.part10(ts: Self.deflatedUID, body: Deflate.fixedHuffman(
+            literals: H.sopClass + H.ex(0x7FE0, 0x0010, "OB", [], length: 0xFFFF_FFF0), zeros: 64 * 1024 * 1024))
+        var options = ReadOptions.loadAll
+        options.maxInflatedLength = 8 << 20
+        XCTAssertThrowsError(try Part10Reader.read(bytes: bomb, options: options, name: "bomb.dcm")) { error in
+            guard case .deflate(let path, let reason)? = error as? DataSetReadError else { return XCTFail("\(error)") }
+            XCTAssertEqual(path, "bomb.dcm")
+            XCTAssertTrue(reason.contains("decompression bomb"), reason)
+        }
+    }
+
     // MARK: - Quadratic and amplifying structures
 
     /// Many elements in descending tag order (each one "out of order"): must stay near-linear.

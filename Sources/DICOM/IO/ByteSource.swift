@@ -232,12 +232,12 @@ final class ByteSource {
     }
 
     /// From the current position on, the stream is raw DEFLATE (PS3.5 §A.5): switch to inflating it.
-    func startInflating() throws {
+    func startInflating(limit: UInt64 = ReadOptions.default.maxInflatedLength) throws {
         let compressedStart = offset
         let compressed: CompressedInput = fd >= 0
             ? .file(fd: fd, offset: compressedStart, end: totalSize ?? compressedStart)
             : .memory(Array(buffer[pos...]))
-        inflater = try Inflater(input: compressed, path: path)
+        inflater = try Inflater(input: compressed, path: path, limit: limit)
         buffer.removeAll()
         bufferBase = 0
         pos = 0
@@ -257,9 +257,13 @@ final class Inflater {
     private let inputBuffer: UnsafeMutablePointer<UInt8>
     private let inputCapacity: Int
     private var finished = false
+    /// Most bytes this stream may inflate to: a guard against decompression bombs.
+    private let limit: UInt64
+    private var total: UInt64 = 0
     private let path: String
 
-    init(input: CompressedInput, path: String) throws {
+    init(input: CompressedInput, path: String, limit: UInt64 = .max) throws {
+        self.limit = limit
         self.input = input
         self.path = path
         switch input {
@@ -328,6 +332,10 @@ final class Inflater {
             }
         }
         out.removeLast(want - produced)
+        total += UInt64(produced)
+        if total > limit {
+            throw DataSetReadError.deflate(path: path, reason: "the data set inflates past \(limit) bytes (ReadOptions.maxInflatedLength); refusing a possible decompression bomb")
+        }
         return produced
     }
 }

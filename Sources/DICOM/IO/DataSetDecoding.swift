@@ -7,7 +7,7 @@ extension Part10Reader {
                                    name: String = "<data set>") throws -> DataSet {
         if bytes.isEmpty { return DataSet() }
         let source = ByteSource(bytes: bytes, path: name)
-        if syntax.isDeflated { try source.startInflating() }
+        if syntax.isDeflated { try source.startInflating(limit: options.maxInflatedLength) }
         var parser = DataSetParser(source: source, options: options)
         let parsed = try parser.parseDataSet(encoding: .init(explicitVR: syntax.isExplicitVR, bigEndian: syntax.isBigEndian),
                                              end: nil, depth: 0, isItem: false, inherited: nil,

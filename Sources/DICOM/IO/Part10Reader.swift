@@ -81,7 +81,7 @@ public enum Part10Reader {
         }
 
         if syntax.isDeflated {
-            try source.startInflating()
+            try source.startInflating(limit: options.maxInflatedLength)
         }
 
         var encoding = DataSetParser.Encoding(explicitVR: syntax.isExplicitVR, bigEndian: syntax.isBigEndian)

@@ -14,6 +14,9 @@ public struct ReadOptions: Sendable {
 
     /// What to do when the file ends inside a value, sequence or item.
     public var truncation: TruncationPolicy
+    /// Most bytes a Deflated Explicit VR Little Endian data set may inflate to (default 1 GiB):
+    /// deflated files are small in practice, and this bounds a decompression bomb.
+    public var maxInflatedLength: UInt64 = 1 << 30
 
     public init(stopBefore: Tag? = nil, lazyThreshold: Int? = 256 * 1024, maxNestingDepth: Int = 64,
                 maxValueLength: UInt64 = 1 << 32, truncation: TruncationPolicy = .reject) {
