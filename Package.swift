@@ -6,6 +6,7 @@
 //   Imaging          codecs, pixel pipeline, LUTs, GSDF, rendering          -> DICOM
 //   Network          Upper Layer, DIMSE, SCP/SCU on SwiftNIO               -> DICOM
 //   Synthesis        synthetic studies for tests, benchmarks and the demo  -> DICOM
+//   Media            profiles, file sets, DICOMDIR (PS3.10/11/12)          -> DICOM, Imaging
 //   lightbox         the command-line program                              -> all
 import PackageDescription
 
@@ -57,11 +58,14 @@ let package = Package(
         // Synthetic but realistic studies (Shepp–Logan phantoms) for tests, benchmarks and the demo.
         .target(name: "Synthesis", dependencies: ["DICOM"], path: "Sources/Synthesis"),
 
+        // Media interchange (PS3.10, PS3.11, PS3.12): application profiles, file sets, DICOMDIR.
+        .target(name: "Media", dependencies: ["DICOM", "Imaging"], path: "Sources/Media"),
+
         // The command-line program: thin, parses options and calls modules.
         .executableTarget(
             name: "lightbox",
             dependencies: [
-                "DICOM", "Imaging", "Network", "Synthesis",
+                "DICOM", "Imaging", "Network", "Synthesis", "Media",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -82,6 +86,7 @@ let package = Package(
             ],
             path: "Tests/NetworkTests"),
         .testTarget(name: "SynthesisTests", dependencies: ["Synthesis", "DICOM"], path: "Tests/SynthesisTests"),
-        .testTarget(name: "ConformanceTests", dependencies: ["DICOM", "Imaging", "Synthesis", "Network"], path: "Tests/ConformanceTests"),
+        .testTarget(name: "MediaTests", dependencies: ["Media", "DICOM"], path: "Tests/MediaTests"),
+        .testTarget(name: "ConformanceTests", dependencies: ["DICOM", "Imaging", "Synthesis", "Network", "Media"], path: "Tests/ConformanceTests"),
     ]
 )

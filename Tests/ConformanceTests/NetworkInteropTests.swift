@@ -171,8 +171,7 @@ final class NetworkInteropTests: XCTestCase {
     /// `lightbox echo` and `lightbox send` and `lightbox store-server` as processes.
     func testCommandLine() async throws {
         let storescu = try Oracles.require("storescu", package: "dcmtk")
-        let binary = Oracles.repositoryRoot.path + "/.build-net/debug/lightbox"
-        guard FileManager.default.isExecutableFile(atPath: binary) else { throw XCTSkip("no lightbox binary at \(binary)") }
+        let binary = try RenderConformanceTests.lightboxBinary()
         let inbox = try NetworkTestSupport.temporaryDirectory("cli")
         let port = NetworkTestSupport.freePort()
         let server = try NetworkTestSupport.launch(binary, ["store-server", "--port", "\(port)", "-aet", "INBOX", "--inbox", inbox])
