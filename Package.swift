@@ -73,6 +73,8 @@ let package = Package(
 
         // libFuzzer harness for the Part 10 parser (built by `make fuzz`).
         .executableTarget(name: "Part10Fuzz", dependencies: ["DICOM"], path: "Sources/Part10Fuzz"),
+        // libFuzzer harness for the Upper Layer PDU decoder.
+        .executableTarget(name: "PDUFuzz", dependencies: ["Network"], path: "Sources/PDUFuzz"),
 
         .testTarget(name: "DICOMTests", dependencies: ["DICOM"], path: "Tests/DICOMTests"),
         .testTarget(name: "ImagingTests", dependencies: ["Imaging", "DICOM"], path: "Tests/ImagingTests"),

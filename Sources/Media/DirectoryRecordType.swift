@@ -147,6 +147,7 @@ public enum DirectoryRecordType: String, Sendable, CaseIterable {
         var s = Set(allCases.flatMap { $0.keys.map(\.tag) })
         s.insert(.specificCharacterSet)
         s.insert(.sopClassUID); s.insert(.sopInstanceUID)
+        s.insert(.verifyingObserverSequence)  // source of an SR's Verification DateTime
         return s
     }()
 }
