@@ -25,8 +25,7 @@ release: deps
 # Every test: unit tests of each module and the conformance tests that drive DCMTK, dicom3tools
 # and pydicom. A missing oracle is a failure here (LIGHTBOX_REQUIRE_ORACLES=1), not a skip.
 test: deps
-	$(SWIFT) build --build-tests
-	LIGHTBOX_REQUIRE_ORACLES=1 $(SWIFT) test --skip-build
+	@SWIFT=$(SWIFT) bash scripts/test.sh
 
 demo: release
 	@bash scripts/demo.sh $(RELEASE_BIN) $(DEMO_DIR)
