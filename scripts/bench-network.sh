@@ -42,8 +42,8 @@ p2=$(free_port)
 wait_port "$p1"; wait_port "$p2"
 
 files=$(find "$dir" -type f | wc -l)
-t0=$(now); storescu -aec STORESCP +sd "127.0.0.1" "$p1" "$dir" >/dev/null; t1=$(now)
-t2=$(now); storescu -aec LIGHTBOX +sd "127.0.0.1" "$p2" "$dir" >/dev/null; t3=$(now)
+t0=$(now); storescu -aec STORESCP +sd +r +sp '*.dcm' "127.0.0.1" "$p1" "$dir" >/dev/null; t1=$(now)
+t2=$(now); storescu -aec LIGHTBOX +sd +r +sp '*.dcm' "127.0.0.1" "$p2" "$dir" >/dev/null; t3=$(now)
 n1=$(find "$work/dcmtk" -type f | wc -l); n2=$(find "$work/lightbox" -name '*.dcm' | wc -l)
 [ "$n1" -eq "$files" ] && [ "$n2" -eq "$files" ] || echo "bench-network: stored $n1 (storescp) and $n2 (lightbox) of $files files" >&2
 echo "storescp_store_seconds $(elapsed "$t0" "$t1") / lightbox_store_seconds $(elapsed "$t2" "$t3")"

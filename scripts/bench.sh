@@ -44,6 +44,9 @@ $HF "$WORK/rewrite.json" --prepare "rm -rf $OUT" \
   -n "cp -r" "cp -r $STUDY $OUT" >/dev/null
 rm -rf "$OUT"
 
+echo "bench: network (storescu -> storescp vs lightbox store-server, one association; echoscu rate)"
+bash scripts/bench-network.sh "$STUDY" "$LIGHTBOX" 200 > "$WORK/network.txt"
+
 "$PY" - "$WORK" "$FILES" "$BYTES" "$SIZE" <<'PYEOF' > docs/performance.md
 import json, sys, platform, subprocess
 work, files, size_bytes, size = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
@@ -95,6 +98,25 @@ for name in rw:
 t = rw["lightbox transcode --syntax explicit-le"]["mean"] / rw["cp -r"]["mean"]
 print(f"""
 Lightbox takes **{t:.2f}×** the time of `cp -r` (target ≤ 1.5×).""")
+net = {}
+for line in open(f"{work}/network.txt"):
+    parts = line.split()
+    if len(parts) == 5 and parts[2] == "/":
+        net[parts[0]] = float(parts[1]); net[parts[3]] = float(parts[4])
+if net:
+    print(f"""
+## DICOM network (issue 4)
+
+DCMTK `storescu` sends the same {files} files over one association to DCMTK `storescp` and to
+`lightbox store-server` (both write every object to disk; `TCP_NODELAY=1` on every DCMTK side,
+which DCMTK 3.6.7 needs to be at its best on loopback); `echoscu` opens one association per
+C-ECHO. One measurement each.
+
+| | storescp | lightbox store-server | Lightbox speed-up |
+|---|---|---|---|
+| C-STORE of {files} files (s) | {net['storescp_store_seconds']:.2f} | {net['lightbox_store_seconds']:.2f} | {net['storescp_store_seconds'] / net['lightbox_store_seconds']:.2f}× |
+| C-ECHO associations per second | {net['storescp_echo_per_s']:.1f} | {net['lightbox_echo_per_s']:.1f} | {net['lightbox_echo_per_s'] / net['storescp_echo_per_s']:.2f}× |
+""")
 PYEOF
 echo "bench: window/level rendering (16-bit -> 8-bit through the 64K-entry table, one core)"
 WL=$("$LIGHTBOX" render --bench-window-level /dev/null -o /dev/null)

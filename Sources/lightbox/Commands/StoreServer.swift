@@ -14,7 +14,7 @@ struct StoreServer: AsyncParsableCommand {
         class, SOP instance, transfer syntax, bytes, file).
 
         Examples:
-          lightbox store-server --port 11112 --aet INBOX --inbox /srv/inbox
+          lightbox store-server --port 11112 -aet INBOX --inbox /srv/inbox
           lightbox store-server --port 11112 --inbox in --allow MODALITY1 --allow MODALITY2
         """)
 
