@@ -119,6 +119,9 @@ final class RLETests: XCTestCase {
         let d = PixelDescription(rows: 4, columns: 4, bitsAllocated: 8, bitsStored: 8)
         XCTAssertThrowsError(try RLEDecoder().decode([1, 2, 3], description: d))
         var header = [UInt8](repeating: 0, count: 64)
+        // 16 byte planes (4 samples × 32 bits) cannot be RLE: at most 15 segments.
+        var h16 = [UInt8](repeating: 0, count: 64); h16[0] = 16
+        XCTAssertThrowsError(try RLEDecoder().decode(h16, description: PixelDescription(rows: 2, columns: 2, samplesPerPixel: 4, bitsAllocated: 32, bitsStored: 32, photometricInterpretation: .rgb)))
         header[0] = 2  // two segments for one plane
         XCTAssertThrowsError(try RLEDecoder().decode(header, description: d))
         header[0] = 1; header[4] = 0xFF; header[5] = 0xFF  // segment offset past the end

@@ -13,6 +13,9 @@ public struct RLEDecoder: PixelDecoder {
         guard data.count >= 64 else { throw ImagingError.corruptStream(codec: name, reason: "\(data.count) bytes is shorter than the 64-byte RLE header", file: nil) }
         func u32(_ p: Int) -> Int { Int(data[p]) | Int(data[p + 1]) << 8 | Int(data[p + 2]) << 16 | Int(data[p + 3]) << 24 }
         let segments = u32(0)
+        guard segments <= 15 else {
+            throw ImagingError.corruptStream(codec: name, reason: "header declares \(segments) segments; RLE allows at most 15", file: nil)
+        }
         guard segments == planes else {
             throw ImagingError.corruptStream(codec: name, reason: "header declares \(segments) segments but \(d.samplesPerPixel) samples of \(d.bitsAllocated) bits need \(planes)", file: nil)
         }
