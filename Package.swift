@@ -75,6 +75,8 @@ let package = Package(
         .executableTarget(name: "Part10Fuzz", dependencies: ["DICOM"], path: "Sources/Part10Fuzz"),
         // libFuzzer harness for the Upper Layer PDU decoder.
         .executableTarget(name: "PDUFuzz", dependencies: ["Network"], path: "Sources/PDUFuzz"),
+        // libFuzzer harness for the JPEG Lossless and RLE decoders.
+        .executableTarget(name: "CodecFuzz", dependencies: ["Imaging"], path: "Sources/CodecFuzz"),
 
         .testTarget(name: "DICOMTests", dependencies: ["DICOM"], path: "Tests/DICOMTests"),
         .testTarget(name: "ImagingTests", dependencies: ["Imaging", "DICOM"], path: "Tests/ImagingTests"),

@@ -118,6 +118,17 @@ C-ECHO. One measurement each.
 | C-ECHO associations per second | {net['storescp_echo_per_s']:.1f} | {net['lightbox_echo_per_s']:.1f} | {net['lightbox_echo_per_s'] / net['storescp_echo_per_s']:.2f}× |
 """)
 PYEOF
+echo "bench: imaging codecs (200 CT frames; lightbox transcode vs dcmdjpeg/dcmdrle/dcmdjpls per file vs pydicom pixel_array)"
+bash scripts/bench-imaging.sh "$LIGHTBOX" 200 512 > "$WORK/imaging.md"
+{
+  printf '\n## Imaging codecs (issue 3)\n\n'
+  printf 'Decoding a folder of 200 synthetic 512×512 CT frames, whole process: `lightbox transcode DIR OUT\n'
+  printf '%s\n' '--syntax explicit-le` (one process, parallel across files on both cores) against DCMTK'
+  printf '%s\n' '`dcmdjpeg`/`dcmdrle`/`dcmdjpls` run once per file (xargs -P1, as a folder is decoded with them)'
+  printf '%s\n\n' 'and pydicom 3 `pixel_array` with the pylibjpeg plugins in one process. hyperfine means.'
+  cat "$WORK/imaging.md"
+} >> docs/performance.md
+
 echo "bench: window/level rendering (16-bit -> 8-bit through the 64K-entry table, one core)"
 WL=$("$LIGHTBOX" render --bench-window-level /dev/null -o /dev/null)
 printf '\n## Window/level rendering (issue 3)\n\n%s (target >= 1 Gpixel/s per core; `lightbox render --bench-window-level`).\n' "$WL" >> docs/performance.md

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs Lightbox's libFuzzer harnesses for a bounded time (`make fuzz` calls this).
 #
-#   scripts/fuzz.sh [part10|pdu|all] [SECONDS]     (defaults: part10, 60 s per target)
+#   scripts/fuzz.sh [part10|pdu|codec|all] [SECONDS]   (defaults: part10, 60 s per target)
 #   scripts/fuzz.sh SECONDS                         (part10)
 #
 # Builds in its own scratch path (.build-fuzz) with -sanitize=fuzzer,address, seeds a corpus with
@@ -14,8 +14,8 @@ root=$(pwd)
 
 target=part10
 case "${1:-}" in
-    part10|pdu|all) target=$1; shift ;;
-    ''|*[!0-9]*) [ -n "${1:-}" ] && { echo "usage: $0 [part10|pdu|all] [SECONDS]" >&2; exit 2; } ;;
+    part10|pdu|codec|all) target=$1; shift ;;
+    ''|*[!0-9]*) [ -n "${1:-}" ] && { echo "usage: $0 [part10|pdu|codec|all] [SECONDS]" >&2; exit 2; } ;;
 esac
 seconds=${1:-60}
 scratch="$root/.build-fuzz"
@@ -117,5 +117,36 @@ if [ "$target" = pdu ] || [ "$target" = all ]; then
     else
         echo "== pdu: Sources/PDUFuzz is not there yet; nothing to fuzz"
     fi
+fi
+if [ "$target" = codec ] || [ "$target" = all ]; then
+    build CodecFuzz
+    corpus="$scratch/corpus-codec"
+    mkdir -p "$corpus"
+    # Seeds: the JPEG Lossless and RLE fragments of small corpus files, prefixed with the selector
+    # byte the harness reads (0: JPEG Lossless, 1: RLE).
+    if [ -x "$root/.build/venv/bin/python" ]; then
+        "$root/.build/venv/bin/python" - "$root/.build/corpus/pydicom" "$corpus" <<'PYEOF' || true
+import os, sys, pydicom
+from pydicom.encaps import generate_fragments
+src, out = sys.argv[1], sys.argv[2]
+kinds = {"1.2.840.10008.1.2.4.57": 0, "1.2.840.10008.1.2.4.70": 0, "1.2.840.10008.1.2.5": 1}
+n = 0
+for name in sorted(os.listdir(src)):
+    path = os.path.join(src, name)
+    if os.path.getsize(path) > 200_000:
+        continue
+    try:
+        ds = pydicom.dcmread(path)
+        kind = kinds.get(str(ds.file_meta.TransferSyntaxUID))
+        if kind is None:
+            continue
+        frag = next(generate_fragments(ds.PixelData))
+        open(os.path.join(out, f"seed-{n}"), "wb").write(bytes([kind]) + frag[:65000])
+        n += 1
+    except Exception:
+        pass
+PYEOF
+    fi
+    run CodecFuzz "$corpus" "$artifacts/codec" || status=1
 fi
 exit $status
