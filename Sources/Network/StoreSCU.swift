@@ -2,8 +2,9 @@ import DICOM
 import Foundation
 import NIOCore
 
-/// A DICOM file prepared for C-STORE: identity from its File Meta Information (PS3.10 §7.1) and
-/// where its data set starts, so it can be sent as stored without being parsed.
+/// A DICOM file prepared for C-STORE: its identity (the data set's SOP Class/Instance UID, PS3.7
+/// §9.1.1 Affected SOP Class/Instance UID) and transfer syntax, and where its data set starts, so
+/// it can be sent as stored without being parsed.
 public struct StoreFile: Sendable, Equatable {
     public var path: String
     public var sopClassUID: String
@@ -12,9 +13,17 @@ public struct StoreFile: Sendable, Equatable {
     /// Byte offset of the data set after the meta header; nil for a file without one (re-encoded when sent).
     public var dataSetOffset: Int?
 
-    /// Reads the identity of a file: the meta header when there is one, else the data set header.
+    /// Reads the identity of a file. The SOP Class/Instance UID are the data set's (0008,0016) and
+    /// (0008,0018): they are what the receiver stores and what the C-STORE must name. The File Meta
+    /// (0002,0002)/(0002,0003) are used only when the data set lacks them (they can disagree).
     public static func load(path: String) throws -> StoreFile {
-        if let f = try? fromMetaHeader(path: path) { return f }
+        if var f = try? fromMetaHeader(path: path) {
+            if let ds = try? Part10Reader.read(path: path, options: ReadOptions(stopBefore: Tag(0x0008, 0x0019))).dataSet {
+                if let c = ds.string(Tag(0x0008, 0x0016)), !c.isEmpty { f.sopClassUID = c }
+                if let s = ds.string(Tag(0x0008, 0x0018)), !s.isEmpty { f.sopInstanceUID = s }
+            }
+            return f
+        }
         let file = try Part10Reader.read(path: path, options: .headerOnly)
         let sopClass = file.dataSet.string(Tag(0x0008, 0x0016)) ?? ""
         let sopInstance = file.dataSet.string(Tag(0x0008, 0x0018)) ?? ""

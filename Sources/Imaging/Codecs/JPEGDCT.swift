@@ -15,6 +15,12 @@ public struct JPEGDCTDecoder: PixelDecoder {
     public init(convertYCbCrToRGB: Bool = true) { self.convertYCbCrToRGB = convertYCbCrToRGB }
 
     public func decode(_ data: [UInt8], description d: PixelDescription) throws -> DecodedFrame {
+        try decode(data, description: d, allowLosslessFallback: true)
+    }
+
+    /// `allowLosslessFallback` is false when the lossless decoder hands a stream over, so two
+    /// decoders that disagree about a corrupt stream's SOF marker never pass it back and forth.
+    func decode(_ data: [UInt8], description d: PixelDescription, allowLosslessFallback: Bool) throws -> DecodedFrame {
         var info = lb_jpeg_info()
         var err = [CChar](repeating: 0, count: 256)
         func message() -> String { cMessage(err) }
@@ -22,8 +28,11 @@ public struct JPEGDCTDecoder: PixelDecoder {
         var precision = 8
         if let p = JPEGDCTDecoder.sofPrecision(data) { precision = p.precision
             if p.marker == 0xC3 {
+                guard allowLosslessFallback else {
+                    throw ImagingError.corruptStream(codec: name, reason: "the stream's SOF markers contradict each other", file: nil)
+                }
                 // Lenient: a lossless stream in a DCT transfer syntax.
-                var f = try JPEGLosslessDecoder().decode(data, description: d)
+                var f = try JPEGLosslessDecoder().decode(data, description: d, allowDCTFallback: false)
                 f.warnings.append("transfer syntax says lossy JPEG but the stream is lossless (SOF3)")
                 return f
             }

@@ -22,6 +22,11 @@ public struct JPEGLosslessDecoder: PixelDecoder {
     public init(options: JPEGLosslessOptions = .init()) { self.options = options }
 
     public func decode(_ data: [UInt8], description d: PixelDescription) throws -> DecodedFrame {
+        try decode(data, description: d, allowDCTFallback: true)
+    }
+
+    /// `allowDCTFallback` is false when the DCT decoder hands a stream over (see `JPEGDCTDecoder`).
+    func decode(_ data: [UInt8], description d: PixelDescription, allowDCTFallback: Bool) throws -> DecodedFrame {
         var result: JPEGLosslessCodec.Result
         do {
             result = try JPEGLosslessCodec.decode(data, options: options)
@@ -33,9 +38,9 @@ public struct JPEGLosslessDecoder: PixelDecoder {
                 }
             }
         } catch JPEGLosslessCodec.Failure.notLossless(let sof) {
-            if sof == 0xC0 || sof == 0xC1 {
+            if (sof == 0xC0 || sof == 0xC1) && allowDCTFallback {
                 // Lenient: a DCT stream labelled lossless; decode it for what it is.
-                var f = try JPEGDCTDecoder().decode(data, description: d)
+                var f = try JPEGDCTDecoder().decode(data, description: d, allowLosslessFallback: false)
                 f.warnings.append("transfer syntax says lossless JPEG but the stream is DCT (SOF\(sof & 0xF))")
                 return f
             }

@@ -1,0 +1,250 @@
+import DICOM
+import Foundation
+import Network
+import XCTest
+
+/// DICOM over TLS (PS3.15 Annex B.9, BCP 195 profile): Lightbox against itself and against DCMTK
+/// 3.6.7 built with OpenSSL, with a throwaway CA, server and client certificate made by `openssl`.
+final class NetworkTLSTests: XCTestCase {
+    var dir = ""
+    var caCert = "", serverKey = "", serverCert = "", clientKey = "", clientCert = ""
+    /// A certificate and key signed by an unrelated CA (must be refused).
+    var strangerKey = "", strangerCert = ""
+    var openssl = ""
+
+    /// Bounds every external peer run: a hang fails the test instead of stalling the suite.
+    static let timeoutTool = "/usr/bin/timeout"
+
+    override func setUpWithError() throws {
+        openssl = try Oracles.require("openssl", package: "openssl")
+        dir = try NetworkTestSupport.temporaryDirectory("tls")
+        func run(_ args: [String]) throws {
+            let r = try runCommand(openssl, args)
+            guard r.status == 0 else { throw AssociationError.protocolError("openssl \(args.joined(separator: " ")): \(r.stderr)") }
+        }
+        func makeCA(_ name: String) throws {
+            try run(["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=Lightbox Test \(name)",
+                     "-keyout", "\(dir)/\(name).key", "-out", "\(dir)/\(name).pem",
+                     "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign"])
+        }
+        func makeLeaf(_ name: String, ca: String) throws {
+            let ext = "\(dir)/\(name).ext"
+            try """
+            basicConstraints=CA:FALSE
+            keyUsage=critical,digitalSignature,keyEncipherment
+            extendedKeyUsage=serverAuth,clientAuth
+            subjectAltName=IP:127.0.0.1,DNS:localhost
+
+            """.write(toFile: ext, atomically: true, encoding: .utf8)
+            try run(["req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=\(name)",
+                     "-keyout", "\(dir)/\(name).key", "-out", "\(dir)/\(name).csr"])
+            try run(["x509", "-req", "-in", "\(dir)/\(name).csr", "-CA", "\(dir)/\(ca).pem", "-CAkey", "\(dir)/\(ca).key",
+                     "-CAcreateserial", "-days", "2", "-extfile", ext, "-out", "\(dir)/\(name).pem"])
+        }
+        try makeCA("ca")
+        try makeCA("otherca")
+        try makeLeaf("server", ca: "ca")
+        try makeLeaf("client", ca: "ca")
+        try makeLeaf("stranger", ca: "otherca")
+        caCert = "\(dir)/ca.pem"
+        serverKey = "\(dir)/server.key"; serverCert = "\(dir)/server.pem"
+        clientKey = "\(dir)/client.key"; clientCert = "\(dir)/client.pem"
+        strangerKey = "\(dir)/stranger.key"; strangerCert = "\(dir)/stranger.pem"
+    }
+
+    override func tearDownWithError() throws {
+        if !dir.isEmpty { try? FileManager.default.removeItem(atPath: dir) }
+    }
+
+    /// A Verification + Storage SCP on loopback serving TLS; with `requireClientCertificate`,
+    /// clients must present a certificate signed by the test CA.
+    func startTLSServer(inbox: String, requireClientCertificate: Bool = true) async throws -> DICOMServer {
+        let tls = try DICOMTLS.server(certificatePath: serverCert, privateKeyPath: serverKey,
+                                      trustRootsPath: requireClientCertificate ? caCert : nil)
+        let registry = ServiceRegistry([VerificationService(), try StorageService(inbox: inbox)])
+        return try await DICOMServer.start(.init(host: "127.0.0.1", port: 0, policy: AssociationPolicy(aeTitle: "LIGHTBOX"), tls: tls),
+                                           services: registry)
+    }
+
+    func tlsClient(port: Int, calledAETitle: String = "LIGHTBOX", certificate: Bool = true) throws -> DICOMClient {
+        DICOMClient(host: "127.0.0.1", port: port, callingAETitle: "TLSSCU", calledAETitle: calledAETitle,
+                    connectTimeout: 5, associationTimeout: 10, dimseTimeout: 30,
+                    tls: try DICOMTLS.client(trustRootsPath: caCert, certificatePath: certificate ? clientCert : nil,
+                                             privateKeyPath: certificate ? clientKey : nil))
+    }
+
+    /// Runs a DCMTK tool bounded by `seconds`, with TCP_NODELAY.
+    func dcmtk(_ tool: String, _ arguments: [String], seconds: Int = 60) throws -> CommandResult {
+        let path = try Oracles.require(tool, package: "dcmtk")
+        return try runCommand(Self.timeoutTool, ["-s", "KILL", "\(seconds)", path] + arguments, environment: NetworkTestSupport.nodelay)
+    }
+
+    /// Expects `body` to throw within `seconds` (no hang).
+    func expectFailure(_ what: String, within seconds: Double, _ body: () async throws -> Void,
+                       file: StaticString = #filePath, line: UInt = #line) async {
+        let start = Date()
+        do {
+            try await body()
+            XCTFail("\(what) succeeded", file: file, line: line)
+        } catch {
+            // Expected.
+        }
+        XCTAssertLessThan(Date().timeIntervalSince(start), seconds, "\(what) took too long", file: file, line: line)
+    }
+
+    // MARK: (a) Lightbox ↔ Lightbox
+
+    func testLightboxSCUToLightboxSCPOverTLS() async throws {
+        let inbox = try NetworkTestSupport.temporaryDirectory("tls-inbox")
+        let server = try await startTLSServer(inbox: inbox)
+        defer { Task { await server.close() } }
+        let client = try tlsClient(port: server.port)
+        let status = try await client.echo()
+        XCTAssertEqual(status, .success)
+
+        // C-STORE over the same kind of association.
+        let files = NetworkTestSupport.unique(NetworkTestSupport.distinct(try NetworkTestSupport.corpusFiles(),
+                                                                          syntax: "1.2.840.10008.1.2.1", limit: 3))
+        XCTAssertFalse(files.isEmpty)
+        let a = try await client.associate(contexts: StoreSCU.contexts(for: files))
+        let results = try await StoreSCU.send(files, on: a)
+        try await a.release()
+        XCTAssertEqual(results.filter { $0.status == .success }.count, files.count, "\(results.map { "\($0.path): \($0.error ?? "")" })")
+        try NetworkTestSupport.compareWithPydicom(originals: files.map(\.path), directory: inbox)
+    }
+
+    func testTLSServerRefusesPlainAndUntrustedPeersCleanly() async throws {
+        let server = try await startTLSServer(inbox: try NetworkTestSupport.temporaryDirectory("tls-refuse"))
+        defer { Task { await server.close() } }
+        let port = server.port
+
+        // Plain TCP: the A-ASSOCIATE-RQ is not a TLS record; the server drops the connection.
+        await expectFailure("plain TCP against TLS", within: 8) {
+            let plain = DICOMClient(host: "127.0.0.1", port: port, calledAETitle: "LIGHTBOX", connectTimeout: 5, associationTimeout: 5)
+            _ = try await plain.echo()
+        }
+        // TLS without a client certificate, while the server requires one.
+        await expectFailure("TLS without client certificate", within: 8) {
+            _ = try await self.tlsClient(port: port, certificate: false).echo()
+        }
+        // A client certificate from another CA.
+        await expectFailure("client certificate from an unknown CA", within: 8) {
+            let c = DICOMClient(host: "127.0.0.1", port: port, calledAETitle: "LIGHTBOX", connectTimeout: 5, associationTimeout: 5,
+                                tls: try DICOMTLS.client(trustRootsPath: self.caCert, certificatePath: self.strangerCert,
+                                                         privateKeyPath: self.strangerKey))
+            _ = try await c.echo()
+        }
+        // The client refuses a server whose certificate does not chain to its trust roots.
+        await expectFailure("server certificate from an unknown CA", within: 8) {
+            let c = DICOMClient(host: "127.0.0.1", port: port, calledAETitle: "LIGHTBOX", connectTimeout: 5, associationTimeout: 5,
+                                tls: try DICOMTLS.client(trustRootsPath: "\(self.dir)/otherca.pem", certificatePath: self.clientCert,
+                                                         privateKeyPath: self.clientKey))
+            _ = try await c.echo()
+        }
+        // The server still works afterwards.
+        let status = try await tlsClient(port: port).echo()
+        XCTAssertEqual(status, .success)
+    }
+
+    func testTLSClientAgainstPlainServerFailsCleanly() async throws {
+        let server = try await NetworkTestSupport.startStoreServer(inbox: try NetworkTestSupport.temporaryDirectory("tls-plain"))
+        defer { Task { await server.close() } }
+        let port = server.port
+        await expectFailure("TLS against plain TCP", within: 8) {
+            let c = DICOMClient(host: "127.0.0.1", port: port, calledAETitle: "LIGHTBOX", connectTimeout: 5, associationTimeout: 5,
+                                tls: try DICOMTLS.client(trustRootsPath: self.caCert, certificatePath: self.clientCert,
+                                                         privateKeyPath: self.clientKey))
+            _ = try await c.echo()
+        }
+    }
+
+    /// BCP 195 (RFC 9325): TLS 1.2 or later, and for TLS 1.2 only forward-secret AEAD suites.
+    func testBCP195ProfileWithOpenSSLClient() async throws {
+        let server = try await startTLSServer(inbox: try NetworkTestSupport.temporaryDirectory("tls-bcp195"),
+                                              requireClientCertificate: false)
+        defer { Task { await server.close() } }
+        func handshake(_ options: String) throws -> CommandResult {
+            try runCommand("/bin/sh", ["-c", "\(Self.timeoutTool) -s KILL 20 \(openssl) s_client -connect 127.0.0.1:\(server.port) "
+                    + "-CAfile \(caCert) -verify_return_error \(options) </dev/null"])
+        }
+        for ok in ["-tls1_3", "-tls1_2 -cipher ECDHE-RSA-AES128-GCM-SHA256", "-tls1_2 -cipher ECDHE-RSA-AES256-GCM-SHA384",
+                   "-tls1_2 -cipher ECDHE-RSA-CHACHA20-POLY1305"] {
+            let r = try handshake(ok)
+            XCTAssertEqual(r.status, 0, "\(ok) must be accepted: \(r.stderr)")
+        }
+        for refused in ["-tls1_1 -cipher DEFAULT:@SECLEVEL=0", "-tls1 -cipher DEFAULT:@SECLEVEL=0",
+                        "-tls1_2 -cipher AES128-GCM-SHA256", "-tls1_2 -cipher AES256-SHA256", "-tls1_2 -cipher AES128-SHA",
+                        "-tls1_2 -cipher ECDHE-RSA-AES128-SHA", "-tls1_2 -cipher ECDHE-RSA-AES256-SHA384",
+                        "-tls1_2 -cipher DES-CBC3-SHA:@SECLEVEL=0"] {
+            let r = try handshake(refused)
+            XCTAssertNotEqual(r.status, 0, "\(refused) must be refused")
+        }
+    }
+
+    // MARK: (b) DCMTK SCU → Lightbox TLS SCP
+
+    func testEchoscuTLSAgainstLightbox() async throws {
+        let server = try await startTLSServer(inbox: try NetworkTestSupport.temporaryDirectory("tls-echoscu"))
+        defer { Task { await server.close() } }
+        var r = try dcmtk("echoscu", ["+tls", clientKey, clientCert, "-pem", "-pw", "+cf", caCert,
+                                      "-aet", "ECHOSCU", "-aec", "LIGHTBOX", "--repeat", "2", "127.0.0.1", "\(server.port)"])
+        XCTAssertEqual(r.status, 0, r.stdout + r.stderr)
+        // Non-downgrading BCP 195 (+py, the default) and plain BCP 195 (+px) profiles.
+        r = try dcmtk("echoscu", ["+tls", clientKey, clientCert, "-pw", "+cf", caCert, "+px",
+                                  "-aec", "LIGHTBOX", "127.0.0.1", "\(server.port)"])
+        XCTAssertEqual(r.status, 0, r.stdout + r.stderr)
+        // Plain TCP echoscu against the TLS server fails, and does not hang.
+        r = try dcmtk("echoscu", ["-to", "5", "-ta", "5", "-td", "5", "-aec", "LIGHTBOX", "127.0.0.1", "\(server.port)"], seconds: 20)
+        XCTAssertNotEqual(r.status, 0, "plain echoscu against TLS must fail")
+        XCTAssertNotEqual(r.status, 137, "plain echoscu hung until killed")
+        // echoscu whose certificate is not from the server's CA is refused.
+        r = try dcmtk("echoscu", ["+tls", strangerKey, strangerCert, "-pw", "+cf", caCert, "-aec", "LIGHTBOX",
+                                  "127.0.0.1", "\(server.port)"], seconds: 20)
+        XCTAssertNotEqual(r.status, 0, "untrusted client certificate must be refused")
+        XCTAssertNotEqual(r.status, 137, "echoscu hung until killed")
+    }
+
+    func testStorescuTLSAgainstLightbox() async throws {
+        let inbox = try NetworkTestSupport.temporaryDirectory("tls-storescu")
+        let server = try await startTLSServer(inbox: inbox)
+        defer { Task { await server.close() } }
+        let files = NetworkTestSupport.unique(NetworkTestSupport.distinct(try NetworkTestSupport.corpusFiles(), syntax: "1.2.840.10008.1.2.1", limit: 2)
+            + NetworkTestSupport.distinct(try NetworkTestSupport.corpusFiles(), syntax: "1.2.840.10008.1.2", limit: 1))
+        XCTAssertFalse(files.isEmpty)
+        let r = try dcmtk("storescu", ["+tls", clientKey, clientCert, "-pem", "-pw", "+cf", caCert,
+                                       "-aet", "STORESCU", "-aec", "LIGHTBOX", "127.0.0.1", "\(server.port)"] + files.map(\.path))
+        XCTAssertEqual(r.status, 0, r.stdout + r.stderr)
+        let stored = try FileManager.default.contentsOfDirectory(atPath: inbox).filter { $0.hasSuffix(".dcm") }
+        XCTAssertEqual(stored.count, files.count)
+        try NetworkTestSupport.compareWithPydicom(originals: files.map(\.path), directory: inbox, exactBytes: false)
+    }
+
+    // MARK: (c) Lightbox TLS SCU → DCMTK TLS SCP
+
+    func testLightboxSCUTLSAgainstStorescp() async throws {
+        let storescp = try Oracles.require("storescp", package: "dcmtk")
+        let out = try NetworkTestSupport.temporaryDirectory("tls-storescp")
+        let port = NetworkTestSupport.freePort()
+        let p = try NetworkTestSupport.launch(storescp, ["+tls", serverKey, serverCert, "-pem", "-pw", "+cf", caCert,
+                                                         "-aet", "STORESCP", "+xa", "-od", out, "\(port)"],
+                                              environment: NetworkTestSupport.nodelay, log: "\(dir)/storescp.log")
+        defer { NetworkTestSupport.stop(p) }
+        try NetworkTestSupport.waitForListener(port: port)
+        let client = try tlsClient(port: port, calledAETitle: "STORESCP")
+        let echoStatus = try await client.echo()
+        XCTAssertEqual(echoStatus, .success)
+        let files = NetworkTestSupport.unique(NetworkTestSupport.distinct(try NetworkTestSupport.corpusFiles(), syntax: "1.2.840.10008.1.2.1", limit: 2)
+            + NetworkTestSupport.distinct(try NetworkTestSupport.corpusFiles(), syntax: "1.2.840.10008.1.2", limit: 2))
+        let a = try await client.associate(contexts: StoreSCU.contexts(for: files))
+        let results = try await StoreSCU.send(files, on: a)
+        try await a.release()
+        let log = (try? String(contentsOfFile: "\(dir)/storescp.log", encoding: .utf8)) ?? ""
+        XCTAssertEqual(results.filter { $0.status.map { !$0.isFailure } ?? false }.count, files.count,
+                       "\(results.map { "\($0.path): \($0.error ?? "")" })\n\(log)")
+        try NetworkTestSupport.compareWithPydicom(originals: files.map(\.path), directory: out, exactBytes: false)
+        // A client without a certificate is refused by storescp (peer certificate required by default).
+        await expectFailure("no client certificate against storescp", within: 12) {
+            _ = try await self.tlsClient(port: port, calledAETitle: "STORESCP", certificate: false).echo()
+        }
+    }
+}
