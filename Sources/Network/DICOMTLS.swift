@@ -13,11 +13,19 @@ public enum DICOMTLS {
         .TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256, .TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256,
     ]
 
+    /// A private key from a PEM or DER file, whatever its name. (`.file(path)` of swift-nio-ssl goes
+    /// by the extension: it reads `*.key` as DER and refuses other names, so the usual PEM `server.key`
+    /// failed to load.)
+    static func privateKey(_ path: String) throws -> NIOSSLPrivateKeySource {
+        if let key = try? NIOSSLPrivateKey(file: path, format: .pem) { return .privateKey(key) }
+        return .privateKey(try NIOSSLPrivateKey(file: path, format: .der))
+    }
+
     /// A server configuration from PEM files. With `trustRootsPath`, clients must present a
     /// certificate signed by it.
     public static func server(certificatePath: String, privateKeyPath: String, trustRootsPath: String? = nil) throws -> TLSConfiguration {
         let chain = try NIOSSLCertificate.fromPEMFile(certificatePath).map { NIOSSLCertificateSource.certificate($0) }
-        var c = TLSConfiguration.makeServerConfiguration(certificateChain: chain, privateKey: .file(privateKeyPath))
+        var c = TLSConfiguration.makeServerConfiguration(certificateChain: chain, privateKey: try privateKey(privateKeyPath))
         c.minimumTLSVersion = .tlsv12
         c.cipherSuiteValues = cipherSuites
         if let trustRootsPath {
@@ -39,7 +47,7 @@ public enum DICOMTLS {
         c.certificateVerification = verifyPeer ? .noHostnameVerification : .none
         if let certificatePath, let privateKeyPath {
             c.certificateChain = try NIOSSLCertificate.fromPEMFile(certificatePath).map { .certificate($0) }
-            c.privateKey = .file(privateKeyPath)
+            c.privateKey = try privateKey(privateKeyPath)
         }
         return c
     }

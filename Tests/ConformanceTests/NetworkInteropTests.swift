@@ -127,6 +127,39 @@ final class NetworkInteropTests: XCTestCase {
         try NetworkTestSupport.compareWithPydicom(originals: files.map(\.path), directory: out, exactBytes: false)
     }
 
+    /// The Affected SOP Class/Instance UID of a C-STORE are the data set's (0008,0016)/(0008,0018),
+    /// not the File Meta's: rtdose.dcm and rtplan.dcm have a (0002,0003) that differs from the data set.
+    func testLightboxSCUSendsDataSetIdentity() async throws {
+        let storescp = try Oracles.require("storescp", package: "dcmtk")
+        let dir = try Oracles.requireCorpus("pydicom")
+        let paths = ["rtdose.dcm", "rtplan.dcm"].map { dir.appendingPathComponent($0).path }
+        let files = try paths.map { try StoreFile.load(path: $0) }
+        XCTAssertEqual(files.map(\.sopInstanceUID), ["1.9.999.999.99.9.9999.9999.20030818153516",
+                                                     "1.2.777.777.77.7.7777.7777.20030903150023"])
+        XCTAssertEqual(files.map(\.sopClassUID), ["1.2.840.10008.5.1.4.1.1.481.2", "1.2.840.10008.5.1.4.1.1.481.5"])
+        // To Lightbox's own SCP (which names the stored file and its meta after the command) …
+        let inbox = try NetworkTestSupport.temporaryDirectory("identity")
+        let server = try await NetworkTestSupport.startStoreServer(inbox: inbox)
+        let client = DICOMClient(host: "127.0.0.1", port: server.port, calledAETitle: "LIGHTBOX")
+        var a = try await client.associate(contexts: StoreSCU.contexts(for: files))
+        var results = try await StoreSCU.send(files, on: a)
+        try await a.release()
+        await server.close()
+        XCTAssertEqual(results.filter { $0.status == .success }.count, files.count, "\(results.map { $0.error ?? "" })")
+        try NetworkTestSupport.compareWithPydicom(originals: paths, directory: inbox)
+        // … and to storescp.
+        let out = try NetworkTestSupport.temporaryDirectory("identity-storescp")
+        let port = NetworkTestSupport.freePort()
+        let p = try NetworkTestSupport.launch(storescp, ["-aet", "STORESCP", "-od", out, "\(port)"], environment: NetworkTestSupport.nodelay)
+        defer { NetworkTestSupport.stop(p) }
+        try NetworkTestSupport.waitForListener(port: port)
+        a = try await DICOMClient(host: "127.0.0.1", port: port, calledAETitle: "STORESCP").associate(contexts: StoreSCU.contexts(for: files))
+        results = try await StoreSCU.send(files, on: a)
+        try await a.release()
+        XCTAssertEqual(results.filter { $0.status == .success }.count, files.count, "\(results.map { $0.error ?? "" })")
+        try NetworkTestSupport.compareWithPydicom(originals: paths, directory: out, exactBytes: false)
+    }
+
     func testLightboxSCUAgainstPynetdicomSCP() async throws {
         let python = try Oracles.requirePython()
         let corpus = try NetworkTestSupport.corpusFiles()

@@ -181,6 +181,32 @@ final class NetworkTLSTests: XCTestCase {
         }
     }
 
+    /// `lightbox store-server` with TLS, `lightbox echo --tls` and `lightbox send --tls`, as processes.
+    func testCommandLineTLS() async throws {
+        let binary = try RenderConformanceTests.lightboxBinary()
+        let inbox = try NetworkTestSupport.temporaryDirectory("tls-cli")
+        let port = NetworkTestSupport.freePort()
+        let server = try NetworkTestSupport.launch(binary, ["store-server", "--port", "\(port)", "-aet", "INBOX", "--inbox", inbox,
+                                                            "--tls-certificate", serverCert, "--tls-key", serverKey, "--tls-ca", caCert],
+                                                   log: "\(dir)/store-server.log")
+        defer { NetworkTestSupport.stop(server) }
+        try NetworkTestSupport.waitForListener(port: port)
+        let tlsArgs = ["--tls", "--tls-ca", caCert, "--tls-certificate", clientCert, "--tls-key", clientKey]
+        func lightbox(_ args: [String]) throws -> CommandResult {
+            try runCommand(Self.timeoutTool, ["-s", "KILL", "60", binary] + args)
+        }
+        var r = try lightbox(["echo", "127.0.0.1", "\(port)", "-aec", "INBOX"] + tlsArgs)
+        XCTAssertEqual(r.status, 0, r.stdout + r.stderr)
+        let files = NetworkTestSupport.distinct(try NetworkTestSupport.corpusFiles(), syntax: "1.2.840.10008.1.2.1", limit: 2)
+        r = try lightbox(["send", "127.0.0.1", "\(port)", "-aec", "INBOX"] + tlsArgs + files.map(\.path))
+        XCTAssertEqual(r.status, 0, r.stdout + r.stderr)
+        try NetworkTestSupport.compareWithPydicom(originals: files.map(\.path), directory: inbox)
+        // Without --tls the echo fails, within the ACSE timeout.
+        r = try lightbox(["echo", "127.0.0.1", "\(port)", "-aec", "INBOX", "-ta", "5", "-to", "5"])
+        XCTAssertNotEqual(r.status, 0, "plain echo against a TLS server must fail")
+        XCTAssertNotEqual(r.status, 137, "plain echo hung until killed")
+    }
+
     // MARK: (b) DCMTK SCU → Lightbox TLS SCP
 
     func testEchoscuTLSAgainstLightbox() async throws {

@@ -77,7 +77,8 @@ enum NetworkTestSupport {
     static func corpusFiles() throws -> [StoreFile] {
         let dir = try Oracles.requireCorpus("pydicom")
         let bad = ["truncated", "bad", "NoMeta", "no_meta", "missing", "mismatch", "embedded-sequence", "UN_sequence",
-                   "empty_charset", "nested_priv", "meta_missing", "priv_SQ", "liver", "SC_rgb_jpeg_dcmd"]
+                   "empty_charset", "nested_priv", "meta_missing", "priv_SQ", "liver", "SC_rgb_jpeg_dcmd",
+                   "rtdose_rle"] // DCMTK 3.6.7 misreads its RLE pixel data as OW: "No SOP Class or Instance UID in file"
         return Oracles.files(under: dir).filter { p in p.hasSuffix(".dcm") && !bad.contains { p.contains($0) } }
             .filter { !$0.contains("dicomdir") && !$0.contains("DICOMDIR") }
             .compactMap { try? StoreFile.load(path: $0) }
