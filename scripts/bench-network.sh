@@ -41,13 +41,25 @@ p2=$(free_port)
 "$lightbox" store-server --host 127.0.0.1 --port "$p2" -aet LIGHTBOX --inbox "$work/lightbox" >"$work/lightbox.log" 2>&1 & pids+=($!)
 wait_port "$p1"; wait_port "$p2"
 
-files=$(find "$dir" -type f | wc -l)
-t0=$(now); storescu -aec STORESCP +sd +r +sp '*.dcm' "127.0.0.1" "$p1" "$dir" >/dev/null; t1=$(now)
-t2=$(now); storescu -aec LIGHTBOX +sd +r +sp '*.dcm' "127.0.0.1" "$p2" "$dir" >/dev/null; t3=$(now)
-n1=$(find "$work/dcmtk" -type f | wc -l); n2=$(find "$work/lightbox" -name '*.dcm' | wc -l)
-[ "$n1" -eq "$files" ] && [ "$n2" -eq "$files" ] || echo "bench-network: stored $n1 (storescp) and $n2 (lightbox) of $files files" >&2
-echo "storescp_store_seconds $(elapsed "$t0" "$t1") / lightbox_store_seconds $(elapsed "$t2" "$t3")"
+files=$(find "$dir" -type f -name '*.dcm' | wc -l)
+rounds=${ROUNDS:-3}
+best_min() { python3 -c "import sys; print(min(float(x) for x in sys.argv[1:]))" "$@"; }
+best_max() { python3 -c "import sys; print(max(float(x) for x in sys.argv[1:]))" "$@"; }
 
-t0=$(now); for _ in $(seq 1 "$echoes"); do echoscu -aec STORESCP 127.0.0.1 "$p1"; done; t1=$(now)
-t2=$(now); for _ in $(seq 1 "$echoes"); do echoscu -aec LIGHTBOX 127.0.0.1 "$p2"; done; t3=$(now)
-echo "storescp_echo_per_s $(rate "$echoes" "$t0" "$t1") / lightbox_echo_per_s $(rate "$echoes" "$t2" "$t3")"
+# Rounds alternate between the two servers so drift in machine load hits both alike; each
+# server's best round is reported ("at its best").
+store1=(); store2=(); echo1=(); echo2=()
+for r in $(seq 1 "$rounds"); do
+  rm -rf "$work/dcmtk"/* "$work/lightbox"/*.dcm
+  t0=$(now); storescu -aec STORESCP +sd +r +sp '*.dcm' "127.0.0.1" "$p1" "$dir" >/dev/null; t1=$(now)
+  t2=$(now); storescu -aec LIGHTBOX +sd +r +sp '*.dcm' "127.0.0.1" "$p2" "$dir" >/dev/null; t3=$(now)
+  n1=$(find "$work/dcmtk" -type f | wc -l); n2=$(find "$work/lightbox" -name '*.dcm' | wc -l)
+  [ "$n1" -eq "$files" ] && [ "$n2" -eq "$files" ] || echo "bench-network: stored $n1 (storescp) and $n2 (lightbox) of $files files" >&2
+  store1+=("$(elapsed "$t0" "$t1")"); store2+=("$(elapsed "$t2" "$t3")")
+
+  t0=$(now); for _ in $(seq 1 "$echoes"); do echoscu -aec STORESCP 127.0.0.1 "$p1"; done; t1=$(now)
+  t2=$(now); for _ in $(seq 1 "$echoes"); do echoscu -aec LIGHTBOX 127.0.0.1 "$p2"; done; t3=$(now)
+  echo1+=("$(rate "$echoes" "$t0" "$t1")"); echo2+=("$(rate "$echoes" "$t2" "$t3")")
+done
+echo "storescp_store_seconds $(best_min "${store1[@]}") / lightbox_store_seconds $(best_min "${store2[@]}")"
+echo "storescp_echo_per_s $(best_max "${echo1[@]}") / lightbox_echo_per_s $(best_max "${echo2[@]}")"

@@ -110,7 +110,7 @@ if net:
 DCMTK `storescu` sends the same {files} files over one association to DCMTK `storescp` and to
 `lightbox store-server` (both write every object to disk; `TCP_NODELAY=1` on every DCMTK side,
 which DCMTK 3.6.7 needs to be at its best on loopback); `echoscu` opens one association per
-C-ECHO. One measurement each.
+C-ECHO. Three rounds alternating between the servers; the best round of each is shown.
 
 | | storescp | lightbox store-server | Lightbox speed-up |
 |---|---|---|---|

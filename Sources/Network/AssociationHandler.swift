@@ -37,6 +37,14 @@ struct AcceptorSetup: Sendable {
     var server: ServerState
     var events: AsyncStream<AssociationEvent>.Continuation?
     var logger: Logger
+    /// Which events reach `events`: each one delivered wakes the consumer on another thread,
+    /// so a server that does not need the frequent ones (accepted, released, every response)
+    /// filters them here, on the event loop.
+    var eventFilter: @Sendable (AssociationEvent) -> Bool = { _ in true }
+
+    func emit(_ event: AssociationEvent) {
+        if let events, eventFilter(event) { events.yield(event) }
+    }
 }
 
 /// What the requestor side needs.
@@ -150,7 +158,7 @@ final class AssociationHandler: ChannelInboundHandler {
         perform(event: .evt17)
         teardown(error: lastAbort.map { AssociationError.aborted($0) } ?? .connectionClosed)
         if case .acceptor(let a) = role {
-            a.events?.yield(.closed(id: associationID, peer: peer))
+            a.emit(.closed(id: associationID, peer: peer))
         }
         context.fireChannelInactive()
     }
@@ -232,13 +240,13 @@ final class AssociationHandler: ChannelInboundHandler {
         case .indicateReleaseConfirmed:
             releasePromise?.succeed(()); releasePromise = nil
             if fsm.state == .sta12 { perform(event: .evt14); return } // release collision, acceptor side
-            if let id = associationID, case .acceptor(let a) = role { a.events?.yield(.released(id: id)) }
+            if let id = associationID, case .acceptor(let a) = role { a.emit(.released(id: id)) }
         case .sendReleaseRP:
             context.writeAndFlush(wrapOutboundOut(.releaseRP), promise: nil)
-            if let id = associationID, case .acceptor(let a) = role { a.events?.yield(.released(id: id)) }
+            if let id = associationID, case .acceptor(let a) = role { a.emit(.released(id: id)) }
         case .sendAbort(let abort):
             context.writeAndFlush(wrapOutboundOut(.abort(abort)), promise: nil)
-            if case .acceptor(let a) = role { a.events?.yield(.aborted(id: associationID, peer: peer, reason: "sent \(abort)")) }
+            if case .acceptor(let a) = role { a.emit(.aborted(id: associationID, peer: peer, reason: "sent \(abort)")) }
         case .indicateAbort, .indicateProviderAbort:
             teardown(error: lastAbort.map { AssociationError.aborted($0) } ?? .aborted(.providerNotSpecified))
         case .startARTIM:
@@ -285,14 +293,14 @@ final class AssociationHandler: ChannelInboundHandler {
                                                     acceptedContexts: n.contexts, userIdentity: rq.userInformation.userIdentity,
                                                     state: AssociationState())
             pendingAC = ac
-            a.events?.yield(.accepted(id: id ?? 0, callingAETitle: rq.callingAETitle, calledAETitle: rq.calledAETitle,
+            a.emit(.accepted(id: id ?? 0, callingAETitle: rq.callingAETitle, calledAETitle: rq.calledAETitle,
                                       peer: peer, acceptedContexts: n.contexts.count))
             logger.debug("accepted association \(id ?? 0) from \(rq.callingAETitle)@\(peer): \(n.contexts.count) contexts")
             perform(event: .evt7)
             startIdleCheck(timeout: a.policy.idleTimeout, on: context.eventLoop)
         case .reject(let rj):
             pendingRJ = rj
-            a.events?.yield(.rejected(peer: peer, callingAETitle: rq.callingAETitle, calledAETitle: rq.calledAETitle, reason: rj))
+            a.emit(.rejected(peer: peer, callingAETitle: rq.callingAETitle, calledAETitle: rq.calledAETitle, reason: rj))
             logger.debug("rejected association from \(rq.callingAETitle)@\(peer): \(rj)")
             perform(event: .evt8)
         }
@@ -361,7 +369,7 @@ final class AssociationHandler: ChannelInboundHandler {
 
     private func dispatch(_ message: DIMSEMessage) {
         if message.command.field.isRequest {
-            if case .acceptor(let a) = role, let id = associationID { a.events?.yield(.request(id: id, command: message.command)) }
+            if case .acceptor(let a) = role, let id = associationID { a.emit(.request(id: id, command: message.command)) }
             queue.append(message)
             updateReading()
             processNext()
@@ -427,7 +435,7 @@ final class AssociationHandler: ChannelInboundHandler {
                 command.errorComment = "cannot encode the response data set: \(error)"
             }
         }
-        if case .acceptor(let a) = role, let id = associationID { a.events?.yield(.response(id: id, command: command)) }
+        if case .acceptor(let a) = role, let id = associationID { a.emit(.response(id: id, command: command)) }
         _ = sendMessage(command, dataSet: data.map { ByteBuffer(bytes: $0) }, contextID: message.contextID)
     }
 

@@ -15,11 +15,16 @@ public final class DICOMServer: Sendable {
         /// TCP connections held at once (associations or not); more are closed on accept.
         public var maxConnections: Int
         public var logger: Logger
+        /// Which association events `DICOMServer.events` delivers (all by default). Delivering an
+        /// event wakes its consumer on another thread, so filtering out the frequent ones a
+        /// consumer ignores keeps association set-up cheap.
+        public var eventFilter: @Sendable (AssociationEvent) -> Bool
 
         public init(host: String = "0.0.0.0", port: Int, policy: AssociationPolicy, tls: TLSConfiguration? = nil,
-                    maxConnections: Int = 1024, logger: Logger = Logger(label: "lightbox.network")) {
+                    maxConnections: Int = 1024, logger: Logger = Logger(label: "lightbox.network"),
+                    eventFilter: @escaping @Sendable (AssociationEvent) -> Bool = { _ in true }) {
             self.host = host; self.port = port; self.policy = policy; self.tls = tls
-            self.maxConnections = maxConnections; self.logger = logger
+            self.maxConnections = maxConnections; self.logger = logger; self.eventFilter = eventFilter
         }
     }
 
@@ -44,7 +49,7 @@ public final class DICOMServer: Sendable {
         let (events, continuation) = AsyncStream<AssociationEvent>.makeStream(bufferingPolicy: .bufferingNewest(4096))
         let sslContext = try configuration.tls.map { try NIOSSLContext(configuration: $0) }
         let setup = AcceptorSetup(policy: configuration.policy, registry: services, server: state, events: continuation,
-                                  logger: configuration.logger)
+                                  logger: configuration.logger, eventFilter: configuration.eventFilter)
         let maxConnections = configuration.maxConnections
         let bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(ChannelOptions.backlog, value: 256)

@@ -49,7 +49,19 @@ struct StoreServer: AsyncParsableCommand {
         let server: DICOMServer
         do {
             let registry = ServiceRegistry([VerificationService(), try StorageService(inbox: inbox, durable: durable)])
-            server = try await DICOMServer.start(.init(host: host, port: port, policy: policy, tls: tls), services: registry)
+            // Without --verbose only rejections, aborts and failed operations are printed: the
+            // other events are not delivered at all.
+            let verbose = self.verbose
+            let filter: @Sendable (AssociationEvent) -> Bool = { event in
+                if verbose { return true }
+                switch event {
+                case .rejected, .aborted: return true
+                case .response(_, let c): return c.status?.isFailure == true
+                default: return false
+                }
+            }
+            server = try await DICOMServer.start(.init(host: host, port: port, policy: policy, tls: tls, eventFilter: filter),
+                                                 services: registry)
         } catch {
             printError("error: \(error)"); throw ExitCode(2)
         }
