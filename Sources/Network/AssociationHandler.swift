@@ -45,6 +45,25 @@ struct AcceptorSetup: Sendable {
     func emit(_ event: AssociationEvent) {
         if let events, eventFilter(event) { events.yield(event) }
     }
+
+    /// The transfer syntaxes each registered SOP class accepts, computed once per server
+    /// (`prepared()`) rather than for every association.
+    var supportedSyntaxes: [String: [String]]?
+
+    func supported() -> [String: [String]] {
+        if let supportedSyntaxes { return supportedSyntaxes }
+        var supported: [String: [String]] = [:]
+        for uid in registry.sopClassUIDs {
+            supported[uid] = registry.service(for: uid)?.transferSyntaxes ?? policy.transferSyntaxes
+        }
+        return supported
+    }
+
+    func prepared() -> AcceptorSetup {
+        var s = self
+        s.supportedSyntaxes = supported()
+        return s
+    }
 }
 
 /// What the requestor side needs.
@@ -273,10 +292,7 @@ final class AssociationHandler: ChannelInboundHandler {
 
     private func evaluate(_ rq: AssociateRQ?) {
         guard case .acceptor(let a) = role, let rq, let context else { return }
-        var supported: [String: [String]] = [:]
-        for uid in a.registry.sopClassUIDs {
-            supported[uid] = a.registry.service(for: uid)?.transferSyntaxes ?? a.policy.transferSyntaxes
-        }
+        let supported = a.supported()
         var outcome: AssociationNegotiator.Outcome = .reject(.noReasonGiven)
         let id = a.server.admit { active in
             outcome = AssociationNegotiator.negotiate(rq, policy: a.policy, supported: supported, activeAssociations: active)

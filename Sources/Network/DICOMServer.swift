@@ -49,7 +49,7 @@ public final class DICOMServer: Sendable {
         let (events, continuation) = AsyncStream<AssociationEvent>.makeStream(bufferingPolicy: .bufferingNewest(4096))
         let sslContext = try configuration.tls.map { try NIOSSLContext(configuration: $0) }
         let setup = AcceptorSetup(policy: configuration.policy, registry: services, server: state, events: continuation,
-                                  logger: configuration.logger, eventFilter: configuration.eventFilter)
+                                  logger: configuration.logger, eventFilter: configuration.eventFilter).prepared()
         let maxConnections = configuration.maxConnections
         let bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(ChannelOptions.backlog, value: 256)
