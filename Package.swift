@@ -71,12 +71,11 @@ let package = Package(
             ],
             path: "Sources/lightbox"),
 
-        // libFuzzer harness for the Part 10 parser (built by `make fuzz`).
-        .executableTarget(name: "Part10Fuzz", dependencies: ["DICOM"], path: "Sources/Part10Fuzz"),
-        // libFuzzer harness for the Upper Layer PDU decoder.
-        .executableTarget(name: "PDUFuzz", dependencies: ["Network"], path: "Sources/PDUFuzz"),
-        // libFuzzer harness for the JPEG Lossless and RLE decoders.
-        .executableTarget(name: "CodecFuzz", dependencies: ["Imaging"], path: "Sources/CodecFuzz"),
+        // libFuzzer harnesses (built by `make fuzz`), sharing the driver glue in FuzzHarness.
+        .target(name: "FuzzHarness", path: "Sources/FuzzHarness"),
+        .executableTarget(name: "Part10Fuzz", dependencies: ["DICOM", "FuzzHarness"], path: "Sources/Part10Fuzz"),
+        .executableTarget(name: "PDUFuzz", dependencies: ["Network", "FuzzHarness"], path: "Sources/PDUFuzz"),
+        .executableTarget(name: "CodecFuzz", dependencies: ["Imaging", "FuzzHarness"], path: "Sources/CodecFuzz"),
 
         .testTarget(name: "DICOMTests", dependencies: ["DICOM"], path: "Tests/DICOMTests"),
         .testTarget(name: "ImagingTests", dependencies: ["Imaging", "DICOM"], path: "Tests/ImagingTests"),

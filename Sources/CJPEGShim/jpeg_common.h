@@ -85,16 +85,22 @@ static void LB_NAME(fill_info)(j_decompress_ptr cinfo, lb_jpeg_info *info, int w
     info->warnings = warnings;
 }
 
+/* Routes libjpeg's errors and warnings to `jerr` (messages into err[errlen]). The caller must
+   still setjmp(jerr->jump) itself: the jump target has to be in the function that calls libjpeg. */
+static void LB_NAME(init_errors)(struct jpeg_decompress_struct *cinfo, LB_NAME(error_mgr) *jerr, char *err, size_t errlen) {
+    memset(cinfo, 0, sizeof *cinfo);
+    cinfo->err = jpeg_std_error(&jerr->pub);
+    jerr->pub.error_exit = LB_NAME(error_exit);
+    jerr->pub.emit_message = LB_NAME(emit_message);
+    jerr->pub.output_message = LB_NAME(output_message);
+    jerr->err = err; jerr->errlen = errlen; jerr->warnings = 0;
+}
+
 int LB_NAME(info)(const uint8_t *data, size_t length, lb_jpeg_info *info, char *err, size_t errlen) {
     struct jpeg_decompress_struct cinfo;
     LB_NAME(error_mgr) jerr;
     struct jpeg_source_mgr src;
-    memset(&cinfo, 0, sizeof cinfo);
-    cinfo.err = jpeg_std_error(&jerr.pub);
-    jerr.pub.error_exit = LB_NAME(error_exit);
-    jerr.pub.emit_message = LB_NAME(emit_message);
-    jerr.pub.output_message = LB_NAME(output_message);
-    jerr.err = err; jerr.errlen = errlen; jerr.warnings = 0;
+    LB_NAME(init_errors)(&cinfo, &jerr, err, errlen);
     if (setjmp(jerr.jump)) { jpeg_destroy_decompress(&cinfo); return -1; }
     jpeg_create_decompress(&cinfo);
     LB_NAME(set_source)(&cinfo, &src, data, length);
@@ -109,12 +115,7 @@ int LB_NAME(decode)(const uint8_t *data, size_t length, int color, LB_SAMPLE *ou
     struct jpeg_decompress_struct cinfo;
     LB_NAME(error_mgr) jerr;
     struct jpeg_source_mgr src;
-    memset(&cinfo, 0, sizeof cinfo);
-    cinfo.err = jpeg_std_error(&jerr.pub);
-    jerr.pub.error_exit = LB_NAME(error_exit);
-    jerr.pub.emit_message = LB_NAME(emit_message);
-    jerr.pub.output_message = LB_NAME(output_message);
-    jerr.err = err; jerr.errlen = errlen; jerr.warnings = 0;
+    LB_NAME(init_errors)(&cinfo, &jerr, err, errlen);
     if (setjmp(jerr.jump)) { jpeg_destroy_decompress(&cinfo); return -1; }
     jpeg_create_decompress(&cinfo);
     LB_NAME(set_source)(&cinfo, &src, data, length);

@@ -331,17 +331,11 @@ enum JPEGLosslessCodec {
                         else if col == 0 { pred = Int32(out[idx - stride]) }
                         else {
                             let ra = Int32(out[idx - nc]), rb = Int32(out[idx - stride]), rc = Int32(out[idx - stride - nc])
-                            switch predictor {
-                            case 1: pred = ra
-                            case 2: pred = rb
-                            case 3: pred = rc
-                            case 4: pred = ra + rb - rc
-                            case 5: pred = ra + ((rb - rc) >> 1)
-                            case 6:
-                                if p6overflow { pred = Int32(UInt16(truncatingIfNeeded: rb + Int32(UInt16(truncatingIfNeeded: ra - rc) >> 1))) }
-                                else { pred = rb + ((ra - rc) >> 1) }
-                            case 7: pred = (ra + rb) >> 1
-                            default: pred = 0  // selection value 0 (hierarchical only); treat as no prediction
+                            if predictor == 6 && p6overflow {
+                                // DCMTK's 16-bit predictor-6 overflow, reproduced to read its files.
+                                pred = Int32(UInt16(truncatingIfNeeded: rb + Int32(UInt16(truncatingIfNeeded: ra - rc) >> 1)))
+                            } else {
+                                pred = predict(predictor, ra: ra, rb: rb, rc: rc)
                             }
                         }
                         // Difference.
@@ -384,6 +378,22 @@ enum JPEGLosslessCodec {
                 }
             }
             return status
+        }
+    }
+
+    /// Prediction from the neighbours Ra (left), Rb (above), Rc (above left) for selection values
+    /// 1–7 (ITU-T T.81 Table H.1); 0 (hierarchical mode only) predicts nothing.
+    @inline(__always)
+    static func predict(_ predictor: Int, ra: Int32, rb: Int32, rc: Int32) -> Int32 {
+        switch predictor {
+        case 1: return ra
+        case 2: return rb
+        case 3: return rc
+        case 4: return ra + rb - rc
+        case 5: return ra + ((rb - rc) >> 1)
+        case 6: return rb + ((ra - rc) >> 1)
+        case 7: return (ra + rb) >> 1
+        default: return 0
         }
     }
 
@@ -515,15 +525,7 @@ enum JPEGLosslessCodec {
                                 else if col == 0 { pred = Int32(x[idx - stride]) }
                                 else {
                                     let ra = Int32(x[idx - nc]), rb = Int32(x[idx - stride]), rc = Int32(x[idx - stride - nc])
-                                    switch predictor {
-                                    case 1: pred = ra
-                                    case 2: pred = rb
-                                    case 3: pred = rc
-                                    case 4: pred = ra + rb - rc
-                                    case 5: pred = ra + ((rb - rc) >> 1)
-                                    case 6: pred = rb + ((ra - rc) >> 1)
-                                    default: pred = (ra + rb) >> 1
-                                    }
+                                    pred = predict(predictor, ra: ra, rb: rb, rc: rc)
                                 }
                                 let d = Int32(Int16(truncatingIfNeeded: Int32(x[idx]) - pred))
                                 var ssss = 0
