@@ -34,7 +34,7 @@ let package = Package(
         .target(name: "DICOM", dependencies: ["CZlib"], path: "Sources/DICOM"),
 
         // Codecs, pixel pipeline, LUTs, GSDF, rendering. C codec libraries sit behind shim targets.
-        .target(name: "Imaging", dependencies: ["DICOM", "CZlib", "CJPEGShim", "CCharLS", "COpenJPEG"], path: "Sources/Imaging"),
+        .target(name: "Imaging", dependencies: ["DICOM", "CZlib", "CJPEGShim", "CCharLS", "COpenJPEG", "CTurboJPEG"], path: "Sources/Imaging"),
         // libjpeg (8-bit, libjpeg-turbo) and GDCM's 12-bit IJG build behind C wrappers that own setjmp.
         .target(name: "CJPEGShim", path: "Sources/CJPEGShim",
                 linkerSettings: [.linkedLibrary("jpeg"), .linkedLibrary("gdcmjpeg12")]),
@@ -58,14 +58,28 @@ let package = Package(
         // Synthetic but realistic studies (Shepp–Logan phantoms) for tests, benchmarks and the demo.
         .target(name: "Synthesis", dependencies: ["DICOM"], path: "Sources/Synthesis"),
 
-        // Media interchange (PS3.10, PS3.11, PS3.12): application profiles, file sets, DICOMDIR.
-        .target(name: "Media", dependencies: ["DICOM", "Imaging"], path: "Sources/Media"),
+        .systemLibrary(name: "CTurboJPEG", path: "Sources/CTurboJPEG", pkgConfig: "libturbojpeg",
+                       providers: [.apt(["libturbojpeg0-dev"])]),
+        .systemLibrary(name: "CCairo", path: "Sources/CCairo", pkgConfig: "cairo-ft",
+                       providers: [.apt(["libcairo2-dev"])]),
+        .systemLibrary(name: "CIsoburn", path: "Sources/CIsoburn", pkgConfig: "libisoburn-1",
+                       providers: [.apt(["libisoburn-dev"])]),
+        .systemLibrary(name: "CCdio", path: "Sources/CCdio", pkgConfig: "libiso9660",
+                       providers: [.apt(["libiso9660-dev", "libcdio-dev"])]),
+
+        // Page and film composition: Cairo surfaces (PDF, PNG) and text in Latin and CJK fonts
+        // found through fontconfig. Used by disc labels now and film printing next.
+        .target(name: "Graphics", dependencies: ["CCairo"], path: "Sources/Graphics"),
+
+        // Media interchange (PS3.10, PS3.11, PS3.12): application profiles, file sets, DICOMDIR,
+        // disc building (staging, IHE PDI, ISO 9660 through libisoburn, read-back through libcdio).
+        .target(name: "Media", dependencies: ["DICOM", "Imaging", "Graphics", "CIsoburn", "CCdio"], path: "Sources/Media"),
 
         // The command-line program: thin, parses options and calls modules.
         .executableTarget(
             name: "lightbox",
             dependencies: [
-                "DICOM", "Imaging", "Network", "Synthesis", "Media",
+                "DICOM", "Imaging", "Network", "Synthesis", "Media", "Graphics",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -89,7 +103,8 @@ let package = Package(
             ],
             path: "Tests/NetworkTests"),
         .testTarget(name: "SynthesisTests", dependencies: ["Synthesis", "DICOM"], path: "Tests/SynthesisTests"),
-        .testTarget(name: "MediaTests", dependencies: ["Media", "DICOM"], path: "Tests/MediaTests"),
-        .testTarget(name: "ConformanceTests", dependencies: ["DICOM", "Imaging", "Synthesis", "Network", "Media"], path: "Tests/ConformanceTests"),
+        .testTarget(name: "MediaTests", dependencies: ["Media", "DICOM", "Imaging"], path: "Tests/MediaTests"),
+        .testTarget(name: "GraphicsTests", dependencies: ["Graphics"], path: "Tests/GraphicsTests"),
+        .testTarget(name: "ConformanceTests", dependencies: ["DICOM", "Imaging", "Synthesis", "Network", "Media", "Graphics"], path: "Tests/ConformanceTests"),
     ]
 )
