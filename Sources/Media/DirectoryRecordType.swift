@@ -143,6 +143,11 @@ public enum DirectoryRecordType: String, Sendable, CaseIterable {
     }
 
     /// Every tag any record copies, so a scan keeps only these from each header.
+    /// Attributes that are not record keys but that a disc's README, web pages and label show
+    /// (kept by the scanner, never copied into records).
+    public static let displayTags: Set<Tag> = [.seriesDescription, .referringPhysicianName, .institutionName,
+                                               .bodyPartExamined, .patientSex, .patientBirthDate, .studyDescription]
+
     public static let allKeyTags: Set<Tag> = {
         var s = Set(allCases.flatMap { $0.keys.map(\.tag) })
         s.insert(.specificCharacterSet)

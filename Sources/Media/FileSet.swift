@@ -16,11 +16,29 @@ public struct ScannedInstance: Sendable, Equatable {
     /// The header's values of every directory record key (`DirectoryRecordType.allKeyTags`), as
     /// the source's raw bytes, with (0008,0005) and any invented values.
     public var keys: DataSet
+    /// How the file is stored, for deciding whether a burner can copy it as it is.
+    public var storage: StorageFacts = StorageFacts()
 
     public var patientID: String { keys.string(.patientID) ?? "" }
     public var studyInstanceUID: String { keys.string(.studyInstanceUID) ?? "" }
     public var seriesInstanceUID: String { keys.string(.seriesInstanceUID) ?? "" }
     public var instanceNumber: Int? { keys.int(.instanceNumber) }
+}
+
+/// How an instance's file is stored (PS3.10 §7): what a burner needs to decide between copying
+/// the bytes and rewriting the file, and to estimate its size on the medium.
+public struct StorageFacts: Sendable, Equatable {
+    /// Size of the source file in bytes.
+    public var fileSize: Int64 = 0
+    /// The file has a preamble, "DICM" and a File Meta group whose Media Storage SOP Class and
+    /// Instance UIDs agree with the data set: it can go on a medium byte for byte.
+    public var hasConformantFileMeta: Bool = false
+    /// Rows × Columns × Samples per Pixel × Number of Frames × bytes per sample: the size of the
+    /// pixel data once decompressed; 0 without pixel data.
+    public var nativePixelBytes: Int64 = 0
+    public init(fileSize: Int64 = 0, hasConformantFileMeta: Bool = false, nativePixelBytes: Int64 = 0) {
+        self.fileSize = fileSize; self.hasConformantFileMeta = hasConformantFileMeta; self.nativePixelBytes = nativePixelBytes
+    }
 }
 
 /// Instances of one series.

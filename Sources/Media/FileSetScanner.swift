@@ -168,12 +168,25 @@ public struct FileSetScanner: Sendable {
         guard let (type, fallback) = DirectoryRecordType.leaf(forSOPClass: sopClass, hasPixelData: hasPixels) else {
             return .failure(.noPatientLevelRecord(path: path, sopClassUID: sopClass))
         }
-        var keys = DataSet(elements: ds.elements.filter { DirectoryRecordType.allKeyTags.contains($0.tag) })
+        var keys = DataSet(elements: ds.elements.filter { DirectoryRecordType.allKeyTags.contains($0.tag) || DirectoryRecordType.displayTags.contains($0.tag) })
         if keys.string(.sopInstanceUID) == nil { try? keys.set(.sopInstanceUID, .UI, sopInstance) }
         if keys.string(.sopClassUID) == nil { try? keys.set(.sopClassUID, .UI, sopClass) }
-        return .success(ScannedInstance(path: path, fileID: fileID, sopClassUID: sopClass, sopInstanceUID: sopInstance,
-                                        transferSyntaxUID: file.transferSyntax.uid, recordType: type,
-                                        recordTypeIsFallback: fallback, keys: keys))
+        var storage = StorageFacts()
+        storage.fileSize = ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? NSNumber)?.int64Value ?? 0
+        storage.hasConformantFileMeta = file.preamble != nil && file.hasFileMeta
+            && file.meta.string(Tag(0x0002, 0x0002)) == sopClass && file.meta.string(Tag(0x0002, 0x0003)) == sopInstance
+            && file.meta.string(Tag(0x0002, 0x0010)) == file.transferSyntax.uid
+        if hasPixels, let rows = ds.int(.rows), let columns = ds.int(.columns) {
+            let samples = ds.int(.samplesPerPixel) ?? 1
+            let frames = max(1, ds.int(.numberOfFrames) ?? 1)
+            let bytesPerSample = ((ds.int(.bitsAllocated) ?? 8) + 7) / 8
+            storage.nativePixelBytes = Int64(rows) * Int64(columns) * Int64(samples) * Int64(frames) * Int64(bytesPerSample)
+        }
+        var instance = ScannedInstance(path: path, fileID: fileID, sopClassUID: sopClass, sopInstanceUID: sopInstance,
+                                       transferSyntaxUID: file.transferSyntax.uid, recordType: type,
+                                       recordTypeIsFallback: fallback, keys: keys)
+        instance.storage = storage
+        return .success(instance)
     }
 
     static func hasValue(_ ds: DataSet, _ tag: Tag) -> Bool {

@@ -1,0 +1,185 @@
+import DICOM
+import Foundation
+import Imaging
+
+/// `lightbox burn`: input files → a conformant medium for an application profile (PS3.11),
+/// with IHE PDI content, written and verified.
+///
+/// Steps: scan the inputs' headers (de-duplicated by SOP Instance UID, grouped patient → study →
+/// series → instance), plan each instance for the profile (`BurnPlanner`), split into volumes
+/// that fit the medium (`VolumeSplitter`), then per volume: stage the file-set tree in a work
+/// folder (`FileSetStager`), write it (ISO 9660 image, USB folder), read it back and verify it
+/// against the DICOMDIR (`MediaVerifier`), and only then give it its final name. Nothing is ever
+/// written into the inputs, and no partial output is left under a final name.
+public struct DiscBuilder: Sendable {
+    public enum Output: Sendable, Equatable {
+        /// ISO 9660 image file(s): `disc.iso`, or `disc-1.iso`, `disc-2.iso`, … for several volumes.
+        case isoImage(path: String)
+        /// A mounted USB stick or any folder (PS3.12 Annex R): refuses a non-empty folder unless
+        /// `append`.
+        case usb(folder: String, append: Bool)
+    }
+
+    public struct Options: Sendable {
+        public var profile: ApplicationProfile
+        public var compression: BurnPlanner.Compression = .none
+        /// File-set ID (0004,1130) and volume label; `BASE_n` for several volumes.
+        public var fileSetID: String = "LIGHTBOX"
+        /// Make up missing Type 1 keys (`dcmmkdir +I`), reported.
+        public var invent = false
+        /// Usable bytes per volume; nil: the profile's capacity.
+        public var capacityBytes: Int64?
+        /// Joliet names as well (DVD/BD only; never on CD).
+        public var joliet = false
+        public var institution = ""
+        public var version = "0.1.0"
+        /// Web content (INDEX.HTM, IHE_PDI/); nil for "DICOM ONLY".
+        public var web: WebContentWriter.Options? = WebContentWriter.Options()
+        /// Where volumes are staged; a folder below it is made and removed.
+        public var workFolder: String = NSTemporaryDirectory()
+        /// Replace an existing image of the same name (after the new one is verified).
+        public var overwrite = false
+
+        public init(profile: ApplicationProfile) { self.profile = profile }
+    }
+
+    public var options: Options
+    public init(options: Options) { self.options = options }
+
+    /// Scans inputs (files and folders) without a profile check: the planner decides.
+    public func scan(_ inputs: [String]) -> FileSetScanner.Result {
+        FileSetScanner(options: .init(invent: options.invent)).scan(inputs)
+    }
+
+    /// The planned volumes, and the report so far (rejections, invented values).
+    public func plan(_ inputs: [String]) throws -> (volumes: [VolumePlan], report: BurnReport) {
+        let scanned = scan(inputs)
+        var report = BurnReport(profile: options.profile.id)
+        report.rejections = scanned.rejections
+        report.invented = scanned.invented
+        report.duplicates = scanned.duplicates
+        report.warnings = scanned.warnings
+        let planned = BurnPlanner(profile: options.profile, compression: options.compression).plan(scanned.fileSet)
+        report.rejections += planned.rejections
+        guard !planned.planned.isEmpty else { throw BurnError.nothingToBurn(report.rejections.count) }
+        let capacity = options.capacityBytes ?? options.profile.capacityBytes ?? Int64.max / 4
+        let volumes = try VolumeSplitter(mediumBytes: capacity).split(planned.planned, fileSetID: options.fileSetID)
+        return (volumes, report)
+    }
+
+    /// Builds every volume and writes it to `output`.
+    public func build(_ inputs: [String], to output: Output, progress: BurnProgressHandler? = nil,
+                      cancel: MediaCancellation = MediaCancellation()) throws -> BurnReport {
+        try checkOutput(output)
+        var (volumes, report) = try plan(inputs)
+        let work = try makeWorkFolder()
+        defer { try? FileManager.default.removeItem(atPath: work) }
+        let created = PDIText.now()
+        for volume in volumes {
+            if cancel.isCancelled { throw BurnError.cancelled }
+            let info = PDIInfo(institution: options.institution, version: options.version, created: created,
+                               profile: options.profile, fileSetID: volume.fileSetID, volume: volume.number,
+                               volumeCount: volume.count, webContent: options.web != nil)
+            var stagerOptions = FileSetStager.Options(info: info, web: options.web)
+            stagerOptions.encoding = EncodingOptions()
+            let root = work + "/VOL\(volume.number)"
+            let staged = try FileSetStager(options: stagerOptions).stage(volume, into: root, progress: progress, cancel: cancel)
+            report.rejections += staged.failures
+            let location: String
+            switch output {
+            case .isoImage(let path):
+                location = Self.volumePath(path, volume.number, of: volume.count)
+                try writeISO(staged, to: location, progress: progress, cancel: cancel)
+            case .usb(let folder, let append):
+                location = folder
+                try writeFolder(staged, to: folder, append: append, progress: progress, cancel: cancel)
+            }
+            try? FileManager.default.removeItem(atPath: root)
+            let fs = staged.fileSet
+            report.volumes.append(BurnReport.Volume(
+                number: volume.number, fileSetID: volume.fileSetID, location: location, instances: fs.instanceCount,
+                patients: fs.patients.count, studies: fs.patients.reduce(0) { $0 + $1.studies.count },
+                bytes: staged.totalBytes,
+                conversions: staged.plan.instances.filter { $0.action != .copy && staged.fileIDs[$0.sopInstanceUID] != nil }
+                    .map { "\($0.source.path) -> \(staged.fileIDs[$0.sopInstanceUID]!.path): \($0.note ?? "")" },
+                warnings: staged.warnings))
+        }
+        return report
+    }
+
+    /// `disc.iso` for one volume, `disc-2.iso` for the second of several.
+    public static func volumePath(_ path: String, _ n: Int, of count: Int) -> String {
+        guard count > 1 else { return path }
+        let ns = path as NSString
+        let ext = ns.pathExtension
+        let base = ext.isEmpty ? path : ns.deletingPathExtension
+        return base + "-\(n)" + (ext.isEmpty ? "" : "." + ext)
+    }
+
+    func checkOutput(_ output: Output) throws {
+        let fm = FileManager.default
+        switch output {
+        case .isoImage(let path):
+            let folder = (path as NSString).deletingLastPathComponent
+            var isDir: ObjCBool = false
+            guard fm.fileExists(atPath: folder.isEmpty ? "." : folder, isDirectory: &isDir), isDir.boolValue else {
+                throw BurnError.outputFolderMissing(path: path)
+            }
+            if fm.fileExists(atPath: path, isDirectory: &isDir) {
+                if isDir.boolValue { throw BurnError.cannotWrite(path: path, reason: "is a folder; give a file name such as disc.iso") }
+                if !options.overwrite { throw BurnError.outputExists(path: path) }
+            }
+        case .usb(let folder, let append):
+            var isDir: ObjCBool = false
+            guard fm.fileExists(atPath: folder, isDirectory: &isDir), isDir.boolValue else {
+                throw BurnError.outputFolderMissing(path: folder + "/")
+            }
+            let existing = ((try? fm.contentsOfDirectory(atPath: folder)) ?? []).filter { !$0.hasPrefix(".") && $0 != "lost+found" && $0 != "System Volume Information" }
+            if !existing.isEmpty && !append {
+                throw BurnError.cannotWrite(path: folder, reason: "is not empty (\(existing.prefix(3).joined(separator: ", "))\(existing.count > 3 ? ", …" : "")); use an empty stick or --append")
+            }
+        }
+    }
+
+    func makeWorkFolder() throws -> String {
+        let base = options.workFolder.hasSuffix("/") ? String(options.workFolder.dropLast()) : options.workFolder
+        let path = base + "/lightbox-burn-\(getpid())-\(UInt32.random(in: 0 ... .max))"
+        do { try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true) } catch {
+            throw BurnError.cannotWrite(path: path, reason: "\(error.localizedDescription); choose another --work-dir")
+        }
+        return path
+    }
+
+    /// ISO 9660 image: written under a temporary name next to the final one, read back through
+    /// libcdio and verified, then renamed.
+    func writeISO(_ staged: FileSetStager.Result, to path: String, progress: BurnProgressHandler?, cancel: MediaCancellation) throws {
+        let folder = (path as NSString).deletingLastPathComponent
+        let temp = (folder.isEmpty ? "" : folder + "/") + ".\((path as NSString).lastPathComponent).partial-\(getpid())"
+        defer { unlink(temp) }
+        let writer = ISOImageWriter(options: ISOImageOptions(volumeID: staged.plan.fileSetID,
+                                                             joliet: options.joliet && !options.profile.medium.uppercased().hasPrefix("CD")))
+        if let capacity = options.capacityBytes ?? options.profile.capacityBytes {
+            let size = try writer.imageSize(folder: staged.root)
+            if size > capacity { throw BurnError.volumeTooLarge(volume: staged.plan.number, bytes: size, capacity: capacity) }
+        }
+        let number = staged.plan.number
+        try writer.write(folder: staged.root, to: temp, cancellation: cancel) { p in
+            progress?(BurnProgress(phase: .writing, volume: number, done: p.filesWritten, total: p.totalFiles,
+                                   bytes: p.bytesWritten, totalBytes: p.totalBytes))
+        }
+        if cancel.isCancelled { throw BurnError.cancelled }
+        let volume = try ISOVolume(imagePath: temp)
+        var problems = MediaVerifier().verify(volume, staged: staged, expectVolumeID: true, progress: progress, cancel: cancel)
+        if !volume.isLevel1 { problems += volume.level1Problems.map { "not ISO 9660 Level 1: \($0)" } }
+        if volume.hasRockRidge { problems.append("the image has Rock Ridge records; PS3.12 Annex F wants plain ISO 9660") }
+        if cancel.isCancelled { throw BurnError.cancelled }
+        guard problems.isEmpty else { throw BurnError.verificationFailed(volume: path, problems: problems) }
+        guard rename(temp, path) == 0 else { throw BurnError.cannotWrite(path: path, reason: String(cString: strerror(errno))) }
+    }
+
+    /// A folder (USB stick): copied file by file, synced, read back and verified.
+    func writeFolder(_ staged: FileSetStager.Result, to folder: String, append: Bool, progress: BurnProgressHandler?,
+                     cancel: MediaCancellation) throws {
+        throw BurnError.cannotWrite(path: folder, reason: "USB output is not available yet")
+    }
+}

@@ -1,0 +1,198 @@
+import ArgumentParser
+import DICOM
+import Foundation
+import Media
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `lightbox burn`: DICOM files → a patient disc (ISO 9660 image) or USB stick with a DICOMDIR,
+/// IHE PDI content and a verified copy of every file.
+struct Burn: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Make a patient disc: DICOMDIR, IHE PDI web content, ISO 9660 image or USB stick, verified.",
+        discussion: """
+        Reads every DICOM file in the inputs (any names, any layout, any transfer syntax, with or \
+        without a Part 10 header), drops byte-identical copies of one instance, groups them patient → \
+        study → series and writes a file set for a PS3.11 application profile:
+
+          DICOMDIR                       Basic Directory (PS3.3 Annex F), Explicit VR Little Endian
+          DICOM/PAT00001/STU00001/SER00001/IMG00001 …   PS3.10 File IDs made by Lightbox
+          README.TXT                     who made the disc, what is on it, how to view it (UTF-8)
+          INDEX.HTM, IHE_PDI/            IHE PDI web content: pages and JPEG previews (--no-web: none)
+
+        Each file is copied as it is when the profile allows its transfer syntax, else rewritten or \
+        decompressed to Explicit VR Little Endian (a lossy source is never re-encoded lossily; the \
+        report says what happened). With --compress jpeg-lossless, native images are stored as JPEG \
+        Lossless where the profile allows it (…-JPEG profiles).
+
+        The output is written under a temporary name, read back (the ISO through libcdio), checked \
+        against the DICOMDIR — every referenced file present with the right SOP Instance UID and \
+        byte-identical content — and only then renamed. Content larger than the medium (profile \
+        capacity or --capacity) is split at study or series boundaries into complete volumes \
+        disc-1.iso, disc-2.iso, … Ctrl-C or SIGTERM stops cleanly and leaves no output.
+
+        The exit status is 0 when every input is on the medium, 1 when some were left out (listed), \
+        2 when nothing could be made.
+
+        Profiles: STD-GEN-CD (default: CD-R, Explicit VR LE only), STD-GEN-DVD-JPEG, STD-GEN-DVD-J2K, \
+        STD-GEN-USB-JPEG, STD-GEN-USB-J2K, STD-GEN-BD, STD-GEN-BD-JPEG, STD-GEN-BD-J2K, \
+        STD-GEN-DVD-RAM, STD-GEN-MIME.
+
+        Examples:
+          lightbox burn study/ -o disc.iso
+          lightbox burn ct/ mr/ -o /srv/discs/case42.iso --profile STD-GEN-DVD-JPEG --institution "City Hospital"
+          lightbox burn inbox/ --usb /media/stick --profile STD-GEN-USB-JPEG
+          lightbox burn scans/ -o disc.iso --invent --label disc-label.pdf
+        """)
+
+    @Argument(help: "DICOM files or folders to put on the medium.", completion: .file())
+    var inputs: [String]
+
+    @Option(name: [.short, .customLong("output")], help: "Write an ISO 9660 image here (disc.iso; several volumes: disc-1.iso, disc-2.iso, …).")
+    var output: String?
+
+    @Option(name: .customLong("usb"), help: "Write the file set to this mounted USB stick (or any empty folder).")
+    var usb: String?
+
+    @Flag(name: .long, help: "With --usb: add to a stick that already holds files.")
+    var append = false
+
+    @Option(name: .long, help: "Application profile (PS3.11).")
+    var profile = "STD-GEN-CD"
+
+    @Option(name: .customLong("fileset-id"), help: "File-set ID and volume label: up to 16 of A–Z 0–9 _.")
+    var fileSetID = "LIGHTBOX"
+
+    @Option(name: .long, help: "Institution shown in README.TXT, INDEX.HTM and on the label.")
+    var institution = ""
+
+    @Flag(name: .long, help: "Make up missing Type 1 keys (listed) instead of leaving such files out.")
+    var invent = false
+
+    @Option(name: .long, help: "none, or jpeg-lossless: store native images as JPEG Lossless where the profile allows it.")
+    var compress = "none"
+
+    @Flag(name: .customLong("no-web"), help: "No web content (INDEX.HTM, IHE_PDI/): a \"DICOM ONLY\" disc.")
+    var noWeb = false
+
+    @Option(name: .customLong("web-images"), help: "JPEG previews per series in the web content.")
+    var webImages = 6
+
+    @Option(name: .long, help: "Bytes per volume instead of the profile's medium size, e.g. 650M, 4.7G.")
+    var capacity: String?
+
+    @Flag(name: .long, help: "Add Joliet names (DVD and BD profiles only; never on CD).")
+    var joliet = false
+
+    @Option(name: .customLong("work-dir"), help: "Where volumes are staged before writing (default: $TMPDIR or /tmp).")
+    var workDir: String?
+
+    @Flag(name: .long, help: "Replace an existing image of the same name once the new one is verified.")
+    var overwrite = false
+
+    @Flag(name: .long, help: "Print progress as plain lines (for logs) instead of a bar.")
+    var plainProgress = false
+
+    func validate() throws {
+        if output == nil && usb == nil { throw ValidationError("say where to write: -o disc.iso or --usb /media/stick") }
+        if output != nil && usb != nil { throw ValidationError("-o and --usb are exclusive; run burn twice for both") }
+        if append && usb == nil { throw ValidationError("--append goes with --usb") }
+        if BurnPlanner.Compression(rawValue: compress) == nil {
+            throw ValidationError("--compress wants one of: \(BurnPlanner.Compression.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        do { try DICOMDIRBuilder.validate(fileSetID: fileSetID) } catch { throw ValidationError("\(error)") }
+        if let capacity, Burn.parseBytes(capacity) == nil { throw ValidationError("--capacity wants a size such as 650M or 4.7G; got \(capacity)") }
+        if webImages < 0 { throw ValidationError("--web-images must be 0 or more") }
+    }
+
+    /// "650M" → 650_000_000, "4.7G" → 4_700_000_000, "123456" → 123456.
+    static func parseBytes(_ s: String) -> Int64? {
+        let units: [Character: Double] = ["K": 1e3, "M": 1e6, "G": 1e9, "T": 1e12]
+        var text = s.uppercased().trimmingCharacters(in: .whitespaces)
+        if text.hasSuffix("B") { text.removeLast() }
+        var factor = 1.0
+        if let u = text.last, let f = units[u] { factor = f; text.removeLast() }
+        guard let v = Double(text), v > 0 else { return nil }
+        return Int64(v * factor)
+    }
+
+    func run() throws {
+        let catalog: ProfileCatalog
+        do { catalog = try ProfileCatalog.loadDefault() } catch { printError("error: \(error)"); throw ExitCode(2) }
+        guard let chosen = catalog.profile(profile) else {
+            printError("error: \(ProfileError.unknownProfile(profile, known: catalog.profiles.map(\.id)))"); throw ExitCode(2)
+        }
+        for input in inputs where !FileManager.default.fileExists(atPath: input) {
+            printError("error: \(input): no such file or folder"); throw ExitCode(2)
+        }
+        var options = DiscBuilder.Options(profile: chosen)
+        options.compression = BurnPlanner.Compression(rawValue: compress) ?? .none
+        options.fileSetID = fileSetID
+        options.invent = invent
+        options.capacityBytes = capacity.flatMap(Burn.parseBytes)
+        options.joliet = joliet
+        options.institution = institution
+        options.version = Lightbox.configuration.version
+        options.web = noWeb ? nil : WebContentWriter.Options(imagesPerSeries: webImages)
+        options.workFolder = workDir ?? ProcessInfo.processInfo.environment["TMPDIR"] ?? "/tmp"
+        options.overwrite = overwrite
+        let target: DiscBuilder.Output = output.map { .isoImage(path: $0) } ?? .usb(folder: usb!, append: append)
+
+        let cancel = MediaCancellation()
+        let signals = SignalCancellation(cancel)
+        defer { signals.restore() }
+        let bar = PhaseProgressBar(plain: plainProgress)
+        let report: BurnReport
+        do {
+            report = try DiscBuilder(options: options).build(inputs, to: target, progress: { bar.update($0) }, cancel: cancel)
+            bar.finish()
+        } catch {
+            bar.finish()
+            if cancel.isCancelled || (error as? BurnError) == .cancelled {
+                printError("lightbox burn: \(BurnError.cancelled)")
+                throw ExitCode(signals.exitStatus)
+            }
+            printError("error: \(error)")
+            throw ExitCode(2)
+        }
+        for line in report.lines { print(line) }
+        if let first = report.volumes.first, case .isoImage = target {
+            print("done: \(report.instanceCount) instance(s) on \(report.volumes.count) volume(s) [\(chosen.id)]; first image \(first.location)")
+        } else {
+            print("done: \(report.instanceCount) instance(s) [\(chosen.id)]")
+        }
+        if !report.isComplete {
+            printError("\(report.rejections.count) input file(s) were left out (see \"rejected:\" above)")
+            throw ExitCode(1)
+        }
+    }
+}
+
+/// Turns SIGINT and SIGTERM into a cancellation, so a burn stops at the next file and removes
+/// its temporary output; the exit status is then 128 + the signal number.
+final class SignalCancellation: @unchecked Sendable {
+    private var sources: [DispatchSourceSignal] = []
+    private let lock = NSLock()
+    private var signal: Int32 = SIGTERM
+
+    init(_ cancel: MediaCancellation) {
+        for sig in [SIGINT, SIGTERM] {
+            Glibc.signal(sig, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
+            source.setEventHandler { [weak self] in
+                self?.lock.lock(); self?.signal = sig; self?.lock.unlock()
+                cancel.cancel()
+            }
+            source.resume()
+            sources.append(source)
+        }
+    }
+
+    var exitStatus: Int32 { lock.lock(); defer { lock.unlock() }; return 128 + signal }
+
+    func restore() {
+        for s in sources { s.cancel() }
+        Glibc.signal(SIGINT, SIG_DFL); Glibc.signal(SIGTERM, SIG_DFL)
+    }
+}
