@@ -229,6 +229,14 @@ public struct FileSetScanner: Sendable {
             return ds.string(.studyTime) ?? Self.today().time
         case .modality:
             return "OT"
+        // RT records (PS3.3 Tables F.5-11 to F.5-13): labels are free text; PLAN is the defined
+        // term of Dose Summation Type for a whole plan.
+        case .rtPlanLabel:
+            return "PLAN"
+        case .structureSetLabel:
+            return "STRUCTURES"
+        case .doseSummationType:
+            return "PLAN"
         default:
             return nil
         }

@@ -1,0 +1,168 @@
+import DICOM
+import Foundation
+import Imaging
+import Media
+import Synthesis
+import XCTest
+
+/// Issue 5, must-show 1: `lightbox burn` for every application profile on a mixed input (CT, MR,
+/// CR MONOCHROME1, US multi-frame and palette, NM, SR, RT Plan/Structure Set/Dose, ECG waveform;
+/// Explicit and Implicit VR LE, Big Endian, Deflated, no meta header, RLE, JPEG baseline/extended/
+/// lossless, JPEG-LS, JPEG 2000): the image opens in xorriso, `isoinfo -l` shows only Level 1
+/// names and no Rock Ridge/Joliet, dcmdump, dcdirdmp and dciodvfy accept the DICOMDIR, pydicom's
+/// FileSet finds every instance with the right SOP Instance UID, every file's transfer syntax is
+/// one the profile allows, and decoded pixels equal the source's.
+final class BurnConformanceTests: XCTestCase {
+    /// Corpus files with distinct instances; `newUID` ones share a SOP Instance UID with another
+    /// corpus file (facts.md, "Test data") and get a new one in the test.
+    static let corpus: [(path: String, newUID: Bool)] = [
+        ("pydicom/CT_small.dcm", false), ("pydicom/MR_small_RLE.dcm", false),
+        ("pydicom/MR_small_jpeg_ls_lossless.dcm", true), ("pydicom/MR_small_jp2klossless.dcm", true),
+        ("pydicom/MR_small_implicit.dcm", true), ("pydicom/MR_small_bigendian.dcm", true),
+        ("pydicom/JPEG-lossy.dcm", false), ("pydicom/SC_rgb_jpeg_dcmtk.dcm", false), ("pydicom/image_dfl.dcm", false),
+        ("pydicom/test-SR.dcm", false), ("pydicom/rtplan.dcm", false), ("pydicom/rtstruct.dcm", false),
+        ("pydicom/rtdose.dcm", false), ("pydicom/waveform_ecg.dcm", false), ("pydicom/examples_palette.dcm", false),
+        ("pydicom/ExplVR_LitEndNoMeta.dcm", false),
+        ("pydicom-data/RG1_UNCR.dcm", false), ("pydicom-data/US1_J2KR.dcm", false),
+        ("pydicom-data/emri_small_jpeg_ls_lossless.dcm", false), ("pydicom-data/JPEG-LL.dcm", false),
+        ("pydicom-data/color3d_jpeg_baseline.dcm", false), ("pydicom-data/MR2_J2KI.dcm", false),
+        ("pydicom-data/JPGLosslessP14SV1_1s_1f_8b.dcm", false),
+    ]
+
+    var tmp: URL!
+    override func setUpWithError() throws {
+        tmp = FileManager.default.temporaryDirectory.appendingPathComponent("lightbox-burn-\(getpid())-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: tmp, withIntermediateDirectories: true)
+    }
+    override func tearDownWithError() throws { try? FileManager.default.removeItem(at: tmp) }
+
+    /// Copies the corpus into `folder` under arbitrary names (some with extension, some nested)
+    /// and returns source files by SOP Instance UID.
+    func makeMixedInput(_ folder: URL) throws -> [String: String] {
+        try FileManager.default.createDirectory(at: folder.appendingPathComponent("nested/deeper"), withIntermediateDirectories: true)
+        var bySOP: [String: String] = [:]
+        for (n, c) in Self.corpus.enumerated() {
+            let parts = c.path.split(separator: "/").map(String.init)
+            let source = try Oracles.requireCorpus(parts[0]).appendingPathComponent(parts[1]).path
+            let name = n % 3 == 0 ? "nested/deeper/file \(n).dcm" : n % 3 == 1 ? "nested/x\(n)" : "input-\(n).DCM"
+            let dest = folder.appendingPathComponent(name).path
+            if c.newUID {
+                var file = try Part10Reader.read(path: source, options: .loadAll)
+                let uid = UIDGenerator.derivedUID(from: file.dataSet.string(.sopInstanceUID) ?? "", salt: parts[1])
+                try file.dataSet.set(.sopInstanceUID, .UI, uid)
+                file.meta = DataSet()
+                try Part10Writer.write(file, to: dest, as: file.transferSyntax)
+            } else {
+                try FileManager.default.copyItem(atPath: source, toPath: dest)
+            }
+            let uid = try XCTUnwrap(Part10Reader.read(path: dest, options: .headerOnly).dataSet.string(.sopInstanceUID))
+            XCTAssertNil(bySOP[uid], "\(c.path) repeats an instance")
+            bySOP[uid] = dest
+        }
+        return bySOP
+    }
+
+    func testEveryProfileOnMixedInput() throws {
+        let lightbox = try RenderConformanceTests.lightboxBinary()
+        let xorriso = try Oracles.require("xorriso", package: "xorriso")
+        let isoinfo = try Oracles.require("isoinfo", package: "genisoimage")
+        let dcmdump = try Oracles.require("dcmdump", package: "dcmtk")
+        let dcdirdmp = try Oracles.require("dcdirdmp", package: "dicom3tools")
+        let dciodvfy = try Oracles.require("dciodvfy", package: "dicom3tools")
+        let python = try Oracles.requirePython()
+
+        let input = tmp.appendingPathComponent("input")
+        let sources = try makeMixedInput(input)
+        let inputDigest = try Self.digest(input)
+        let catalog = try ProfileCatalog.loadDefault()
+        XCTAssertGreaterThanOrEqual(catalog.profiles.count, 10)
+
+        for profile in catalog.profiles {
+            let out = tmp.appendingPathComponent(profile.id)
+            try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
+            let iso = out.appendingPathComponent("disc.iso").path
+            let burn = try runCommand(lightbox, ["burn", input.path, "-o", iso, "--profile", profile.id, "--invent",
+                                                 "--fileset-id", "TEST_DISC", "--institution", "Conformance Lab",
+                                                 "--plain-progress", "--work-dir", tmp.path])
+            XCTAssertEqual(burn.status, 0, "\(profile.id): \(burn.stdout)\n\(burn.stderr)")
+            XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: out.path), ["disc.iso"], "\(profile.id): leftovers")
+
+            // xorriso opens it and lists every file.
+            let find = try runCommand(xorriso, ["-indev", iso, "-find", "/", "-type", "f"])
+            XCTAssertEqual(find.status, 0, find.stderr)
+            XCTAssertTrue(find.stdout.contains("'/DICOMDIR'"), "\(profile.id): \(find.stdout.prefix(500))")
+
+            // isoinfo: Level 1 names only, no Rock Ridge or Joliet.
+            let listing = try runCommand(isoinfo, ["-l", "-i", iso])
+            XCTAssertEqual(listing.status, 0)
+            let names = listing.stdout.split(separator: "\n").filter { $0.hasPrefix("-") || $0.hasPrefix("d") }
+                .compactMap { $0.split(separator: " ").last.map(String.init) }.filter { $0 != "." && $0 != ".." }
+            XCTAssertFalse(names.isEmpty)
+            for n in names {
+                XCTAssertNotNil(n.range(of: #"^[A-Z0-9_]{1,8}(\.[A-Z0-9_]{0,3};1)?$"#, options: .regularExpression), "\(profile.id): \(n) is not Level 1")
+            }
+            let descriptor = try runCommand(isoinfo, ["-d", "-i", iso])
+            XCTAssertTrue(descriptor.stdout.contains("Volume id: TEST_DISC"), descriptor.stdout)
+            XCTAssertTrue(descriptor.stdout.contains("NO Joliet present") && descriptor.stdout.contains("NO Rock Ridge present"), "\(profile.id): \(descriptor.stdout)")
+
+            // Extract with xorriso (osirrox) and check the DICOMDIR with three oracles.
+            let tree = out.appendingPathComponent("tree")
+            let extract = try runCommand(xorriso, ["-osirrox", "on", "-indev", iso, "-extract", "/", tree.path])
+            XCTAssertEqual(extract.status, 0, extract.stderr)
+            let dicomdir = tree.appendingPathComponent("DICOMDIR").path
+            let dump = try runCommand(dcmdump, ["-q", dicomdir])
+            XCTAssertEqual(dump.status, 0, "\(profile.id): \(dump.stderr)")
+            XCTAssertEqual(dump.stderr, "", "\(profile.id): dcmdump complained")
+            let dir = try runCommand(dcdirdmp, [dicomdir])
+            XCTAssertEqual(dir.status, 0, dir.stderr)
+            XCTAssertFalse((dir.stdout + dir.stderr).contains("Error"), "\(profile.id): \((dir.stdout + dir.stderr).prefix(1500))")
+            let vfy = try runCommand(dciodvfy, [dicomdir])
+            XCTAssertEqual((vfy.stdout + vfy.stderr).split(separator: "\n").filter { $0.hasPrefix("Error") }, [], "\(profile.id): dciodvfy")
+
+            // pydicom's FileSet: every instance, its file holds the record's UID.
+            let py = try runCommand(python, [Oracles.oracleScript("pydicom_fileset.py"), dicomdir])
+            XCTAssertEqual(py.status, 0, py.stdout + py.stderr)
+            let json = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(py.stdout.utf8)) as? [String: Any])
+            let instances = try XCTUnwrap(json["instances"] as? [[String: Any]])
+            XCTAssertEqual(Set(instances.compactMap { $0["sop_instance_uid"] as? String }), Set(sources.keys), profile.id)
+            for i in instances { XCTAssertEqual(i["sop_instance_uid"] as? String, i["file_sop_instance_uid"] as? String) }
+            XCTAssertEqual(json["fileset_id"] as? String, "TEST_DISC")
+
+            // PDI content at the root.
+            for f in ["README.TXT", "INDEX.HTM", "IHE_PDI/STYLE.CSS", "IHE_PDI/STU00001.HTM"] {
+                XCTAssertTrue(FileManager.default.fileExists(atPath: tree.appendingPathComponent(f).path), "\(profile.id): no \(f)")
+            }
+            let readme = try String(contentsOf: tree.appendingPathComponent("README.TXT"), encoding: .utf8)
+            XCTAssertTrue(readme.contains("Conformance Lab") && readme.contains(profile.id) && readme.contains("\(sources.count) DICOM object(s)"), readme)
+
+            // Every file: an allowed syntax, and pixels equal to the source's.
+            for path in Oracles.files(under: tree.appendingPathComponent("DICOM")) {
+                let file = try Part10Reader.read(path: path, options: .default)
+                let uid = try XCTUnwrap(file.dataSet.string(.sopInstanceUID))
+                XCTAssertTrue(profile.allows(transferSyntax: file.transferSyntax.uid), "\(profile.id): \(path) is \(file.transferSyntax.uid)")
+                XCTAssertTrue(file.hasFileMeta && file.preamble != nil, "\(path): no Part 10 header")
+                guard file.dataSet.contains(Tag(0x7FE0, 0x0010)) else { continue }
+                let source = try XCTUnwrap(sources[uid])
+                let a = try ImagePixelData(file: Part10Reader.read(path: source, options: .default))
+                let b = try ImagePixelData(file: file)
+                XCTAssertEqual(a.frameCount, b.frameCount, path)
+                for k in 0 ..< min(a.frameCount, b.frameCount, 3) {
+                    XCTAssertEqual(try a.decodeFrame(k).samples, try b.decodeFrame(k).samples, "\(profile.id): \(source) frame \(k) differs on the disc")
+                }
+            }
+            try? FileManager.default.removeItem(at: tree)
+        }
+        XCTAssertEqual(try Self.digest(input), inputDigest, "the inputs were changed")
+    }
+
+    /// Sizes and modification times of every file: inputs must stay untouched.
+    static func digest(_ folder: URL) throws -> [String: String] {
+        var out: [String: String] = [:]
+        for f in Oracles.files(under: folder) {
+            let a = try FileManager.default.attributesOfItem(atPath: f)
+            let data = try Data(contentsOf: URL(fileURLWithPath: f))
+            out[f] = "\(a[.size] ?? 0) \(a[.modificationDate] ?? 0) \(data.hashValue)"
+        }
+        return out
+    }
+}
