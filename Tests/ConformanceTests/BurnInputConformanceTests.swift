@@ -52,8 +52,16 @@ final class BurnInputConformanceTests: XCTestCase {
         XCTAssertTrue(PDIText.hasCJK(gb.display) && PDIText.hasCJK(ir58.display))
 
         let iso = tmp.appendingPathComponent("disc.iso").path
-        let burn = try runCommand(lightbox, ["burn", input.path, "-o", iso, "--institution", "北京协和医院", "--work-dir", tmp.path])
+        let labelPDF = tmp.appendingPathComponent("label.pdf").path
+        let burn = try runCommand(lightbox, ["burn", input.path, "-o", iso, "--institution", "北京协和医院", "--work-dir", tmp.path,
+                                             "--label", labelPDF])
         XCTAssertEqual(burn.status, 0, burn.stdout + burn.stderr)
+        // The label PDF (Cairo, Layouts/disc-label.json): both names, the institution, the content mark.
+        let pdftotext = try Oracles.require("pdftotext", package: "poppler-utils")
+        let labelText = try runCommand(pdftotext, [labelPDF, "-"]).stdout
+        for expected in [gb.display, ir58.display, "北京协和医院", "DICOM PLUS WEB"] {
+            XCTAssertTrue(labelText.contains(expected), "label lacks \(expected):\n\(labelText)")
+        }
         let tree = tmp.appendingPathComponent("tree")
         XCTAssertEqual(try runCommand(xorriso, ["-osirrox", "on", "-indev", iso, "-extract", "/", tree.path]).status, 0)
 

@@ -20,7 +20,7 @@ final class DiscLabelTests: XCTestCase {
             DiscLabel.Study(date: "20231120", description: "头颅MRI Head MR", modalities: ["MR"]),
         ]
         let list = (0 ..< studies).map { i in i < 2 ? all[i] : DiscLabel.Study(date: "2022\(String(format: "%02d", i % 12 + 1))01", description: "Follow-up \(i)", modalities: ["CR"]) }
-        return DiscLabel(patientName: DiscLabel.displayName(personName: "Wang^Xiaoming=王^小明"), patientID: "BJ-0042",
+        return DiscLabel(patientName: PDIText.displayName("Wang^Xiaoming=王^小明"), patientID: "BJ-0042",
                          birthDate: "19800102", studies: list, institution: "北京协和医院 Peking Union Medical College Hospital",
                          applicationName: "Lightbox", applicationVersion: "0.9.1",
                          creationDate: Date(timeIntervalSince1970: 1_714_521_600), // 2024-05-01 UTC
@@ -32,10 +32,10 @@ final class DiscLabelTests: XCTestCase {
     }
 
     func testDisplayNameFromPersonName() {
-        XCTAssertEqual(DiscLabel.displayName(personName: "Wang^Xiaoming=王^小明"), "王小明 (Wang Xiaoming)")
-        XCTAssertEqual(DiscLabel.displayName(personName: "DOE^JOHN^^DR"), "DOE JOHN DR")
-        XCTAssertEqual(DiscLabel.displayName(personName: "=王^小明"), "王小明")
-        XCTAssertEqual(DiscLabel.displayName(personName: "Yamada^Tarou=山田^太郎=やまだ^たろう"), "山田太郎 (Yamada Tarou)")
+        XCTAssertEqual(PDIText.displayName("Wang^Xiaoming=王^小明"), "王小明 (WANG, Xiaoming)")
+        XCTAssertEqual(PDIText.displayName("DOE^JOHN^^DR"), "DOE, DR JOHN")
+        XCTAssertEqual(PDIText.displayName("=王^小明"), "王小明")
+        XCTAssertEqual(PDIText.displayName("Yamada^Tarou=山田^太郎=やまだ^たろう"), "山田太郎 (YAMADA, Tarou)")
     }
 
     func testChinesePatientLabelPDF() throws {
@@ -52,7 +52,7 @@ final class DiscLabelTests: XCTestCase {
 
         for page in 1 ... 2 {
             let text = try LabelPoppler.run("pdftotext", ["-enc", "UTF-8", "-f", "\(page)", "-l", "\(page)", path, "-"])
-            for expected in ["王小明", "Wang Xiaoming", "BJ-0042", "1980-01-02", "北京协和医院", "DICOM PLUS WEB",
+            for expected in ["王小明", "WANG, Xiaoming", "BJ-0042", "1980-01-02", "北京协和医院", "DICOM PLUS WEB",
                              "2024-03-05", "2023-11-20", "胸部CT平扫", "2024-05-01", "Lightbox 0.9.1", "Volume 1 of 2"] {
                 XCTAssertTrue(text.contains(expected), "page \(page) lacks \(expected): \(text)")
             }

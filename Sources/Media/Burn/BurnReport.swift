@@ -13,6 +13,8 @@ public struct BurnReport: Sendable {
         /// Instances rewritten or transcoded, with what happened.
         public var conversions: [String]
         public var warnings: [String]
+        /// The label PDF, when one was made.
+        public var label: String?
     }
 
     public var profile: String
@@ -37,7 +39,7 @@ public struct BurnReport: Sendable {
         for v in volumes {
             for c in v.conversions { out.append("converted: \(c)") }
             for w in v.warnings { out.append("warning: \(w)") }
-            out.append("volume \(v.number) of \(volumes.count) \"\(v.fileSetID)\": \(v.patients) patient(s), \(v.studies) study(ies), \(v.instances) instance(s), \(v.bytes / 1_000_000) MB -> \(v.location)")
+            out.append("volume \(v.number) of \(volumes.count) \"\(v.fileSetID)\": \(v.patients) patient(s), \(v.studies) study(ies), \(v.instances) instance(s), \(v.bytes / 1_000_000) MB -> \(v.location)\(v.label.map { ", label \($0)" } ?? "")")
         }
         return out
     }

@@ -39,6 +39,8 @@ public struct DiscBuilder: Sendable {
         public var workFolder: String = NSTemporaryDirectory()
         /// Replace an existing image of the same name (after the new one is verified).
         public var overwrite = false
+        /// Write a disc label and case insert PDF here (`label-2.pdf` … for further volumes).
+        public var labelPath: String?
 
         public init(profile: ApplicationProfile) { self.profile = profile }
     }
@@ -95,6 +97,11 @@ public struct DiscBuilder: Sendable {
                 try writeFolder(staged, to: folder, append: append, progress: progress, cancel: cancel)
             }
             try? FileManager.default.removeItem(atPath: root)
+            var labelLocation: String? = nil
+            if let labelPath = options.labelPath {
+                labelLocation = Self.volumePath(labelPath, volume.number, of: volume.count)
+                try writeLabel(staged, info: info, to: labelLocation!)
+            }
             let fs = staged.fileSet
             report.volumes.append(BurnReport.Volume(
                 number: volume.number, fileSetID: volume.fileSetID, location: location, instances: fs.instanceCount,
@@ -102,9 +109,25 @@ public struct DiscBuilder: Sendable {
                 bytes: staged.totalBytes,
                 conversions: staged.plan.instances.filter { $0.action != .copy && staged.fileIDs[$0.sopInstanceUID] != nil }
                     .map { "\($0.source.path) -> \(staged.fileIDs[$0.sopInstanceUID]!.path): \($0.note ?? "")" },
-                warnings: staged.warnings))
+                warnings: staged.warnings, label: labelLocation))
         }
         return report
+    }
+
+    /// The disc label and case insert (Layouts/disc-label.json) for a volume.
+    func writeLabel(_ staged: FileSetStager.Result, info: PDIInfo, to path: String) throws {
+        let contents = DiscContents(fileSet: staged.fileSet, fileIDs: staged.fileIDs)
+        let patients = contents.patients
+        let label = DiscLabel(
+            patientName: patients.map { $0.name.isEmpty ? "(no name)" : $0.name }.joined(separator: "; "),
+            patientID: patients.map(\.id).joined(separator: "; "),
+            birthDate: patients.count == 1 ? patients[0].birthDateDA : "",
+            studies: patients.flatMap { $0.studies.map { DiscLabel.Study(date: $0.dateDA, description: $0.description, modalities: $0.modalities) } },
+            institution: options.institution, applicationVersion: options.version, creationDate: Date(),
+            content: info.webContent ? .dicomPlusWeb : .dicomOnly, volume: info.volume, volumeCount: info.volumeCount)
+        do { _ = try DiscLabelComposer().render(label, to: path) } catch {
+            throw BurnError.cannotWrite(path: path, reason: "\(error)")
+        }
     }
 
     /// `disc.iso` for one volume, `disc-2.iso` for the second of several.

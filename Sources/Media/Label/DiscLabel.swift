@@ -25,7 +25,7 @@ public struct DiscLabel: Sendable, Equatable {
         case dicomOnly = "DICOM ONLY"
     }
 
-    /// Display name, e.g. "王小明 (WANG XIAOMING)"; see `displayName(personName:)` for PN values.
+    /// Display name, e.g. "王小明 (WANG XIAOMING)"; see `PDIText.displayName(_:)` for PN values.
     public var patientName: String
     public var patientID: String
     /// Patient's Birth Date (0010,0030), DA; empty when unknown.
@@ -50,27 +50,4 @@ public struct DiscLabel: Sendable, Equatable {
         self.volume = volume; self.volumeCount = volumeCount
     }
 
-    /// A readable name from a decoded PN value (PS3.5 §6.2.1): components joined by spaces
-    /// ("WANG^XIAOMING" → "WANG XIAOMING"); with ideographic or phonetic groups, the ideographic
-    /// name first and the alphabetic one in parentheses ("Wang^Xiaoming=王^小明" → "王小明 (Wang Xiaoming)").
-    /// Chinese and Japanese ideographic components are joined without spaces.
-    public static func displayName(personName pn: String) -> String {
-        let groups = pn.split(separator: "=", omittingEmptySubsequences: false).map(String.init)
-        func join(_ g: String, ideographic: Bool) -> String {
-            let parts = g.split(separator: "^", omittingEmptySubsequences: true).map { $0.trimmingCharacters(in: .whitespaces) }
-                .filter { !$0.isEmpty }
-            return parts.joined(separator: ideographic && parts.allSatisfy(isCJK) ? "" : " ")
-        }
-        let alphabetic = groups.first.map { join($0, ideographic: false) } ?? ""
-        let ideographic = groups.count > 1 ? join(groups[1], ideographic: true) : ""
-        switch (alphabetic.isEmpty, ideographic.isEmpty) {
-        case (false, false): return "\(ideographic) (\(alphabetic))"
-        case (true, false): return ideographic
-        default: return alphabetic
-        }
-    }
-
-    static func isCJK(_ s: String) -> Bool {
-        s.unicodeScalars.allSatisfy { (0x2E80 ... 0x9FFF).contains($0.value) || (0xF900 ... 0xFAFF).contains($0.value) || (0x20000 ... 0x3134F).contains($0.value) }
-    }
 }

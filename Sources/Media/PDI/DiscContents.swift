@@ -15,6 +15,8 @@ public struct DiscContents: Sendable {
     public struct Study: Sendable {
         public var studyInstanceUID: String
         public var date: String
+        /// Study Date as DICOM DA ("20240131"), for the label.
+        public var dateDA: String
         public var time: String
         public var description: String
         public var accessionNumber: String
@@ -30,6 +32,8 @@ public struct DiscContents: Sendable {
         public var name: String
         public var id: String
         public var birthDate: String
+        /// Patient's Birth Date as DICOM DA.
+        public var birthDateDA: String
         public var sex: String
         public var studies: [Study]
     }
@@ -45,7 +49,7 @@ public struct DiscContents: Sendable {
             let pk = p.keys
             return Patient(
                 name: PDIText.displayName(pk.string(.patientName)), id: p.patientID,
-                birthDate: PDIText.date(pk.string(.patientBirthDate)), sex: pk.string(.patientSex) ?? "",
+                birthDate: PDIText.date(pk.string(.patientBirthDate)), birthDateDA: pk.string(.patientBirthDate) ?? "", sex: pk.string(.patientSex) ?? "",
                 studies: p.sortedStudies.map { s in
                     studyIndex += 1
                     let sk = s.keys
@@ -60,6 +64,7 @@ public struct DiscContents: Sendable {
                     var modalities: [String] = []
                     for m in series.map(\.modality) where !m.isEmpty && !modalities.contains(m) { modalities.append(m) }
                     return Study(studyInstanceUID: s.studyInstanceUID, date: PDIText.date(sk.string(.studyDate)),
+                                 dateDA: sk.string(.studyDate) ?? "",
                                  time: PDIText.time(sk.string(.studyTime)), description: sk.string(.studyDescription) ?? "",
                                  accessionNumber: sk.string(.accessionNumber) ?? "", studyID: sk.string(.studyID) ?? "",
                                  referringPhysician: PDIText.displayName(sk.string(.referringPhysicianName)),

@@ -91,6 +91,9 @@ struct Burn: ParsableCommand {
     @Flag(name: .long, help: "Replace an existing image of the same name once the new one is verified.")
     var overwrite = false
 
+    @Option(name: .long, help: "Also write a printable disc label and case insert (PDF), e.g. label.pdf.")
+    var label: String?
+
     @Flag(name: .long, help: "Print progress as plain lines (for logs) instead of a bar.")
     var plainProgress = false
 
@@ -137,6 +140,7 @@ struct Burn: ParsableCommand {
         options.web = noWeb ? nil : WebContentWriter.Options(imagesPerSeries: webImages)
         options.workFolder = workDir ?? ProcessInfo.processInfo.environment["TMPDIR"] ?? "/tmp"
         options.overwrite = overwrite
+        options.labelPath = label
         let target: DiscBuilder.Output = output.map { .isoImage(path: $0) } ?? .usb(folder: usb!, append: append)
 
         let cancel = MediaCancellation()
