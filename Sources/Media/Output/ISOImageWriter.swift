@@ -1,0 +1,273 @@
+import CIsoburn
+import Foundation
+
+/// Writes a staged file-set folder to an ISO 9660 image file: Level 1, no Rock Ridge, Joliet
+/// optional, Volume Identifier = File-set ID (PS3.12 Annex F for CD-R; Annex P for DVD).
+///
+/// Built on libisofs directly rather than on the xorriso command API: libisofs hands the image
+/// out as a stream (`iso_image_create_burn_source`) that this writer copies to the file itself,
+/// so it knows the exact image size before writing (free-space check, progress total), sees the
+/// `errno` of every `write(2)` (ENOSPC becomes `.noSpace`), can stop between chunks (cancellation)
+/// and `fsync`s before returning; nothing is printed and no xorriso signal handlers or message
+/// threads are involved. `OpticalDrive` uses the xorriso API, where libburn is needed.
+///
+/// Call `write(folder:to:)` with the temporary path the image should have until it is verified;
+/// on any failure the file at that path is removed. Staged names are checked against Level 1
+/// first, because libisofs would silently rename them (facts.md, "Media").
+///
+/// Thread safety: a value type; calls from several threads are serialised process-wide (libisofs
+/// keeps global state), so two writes run one after the other.
+public struct ISOImageWriter: Sendable {
+    public var options: ISOImageOptions
+    /// Bytes per `write(2)`.
+    static let chunkSize = 1 << 20
+
+    public init(options: ISOImageOptions) { self.options = options }
+
+    /// Writes `folder` to `imagePath` (created or truncated) and fsyncs it.
+    /// - Parameters:
+    ///   - cancellation: checked between 1 MiB chunks; when set, throws `.cancelled`.
+    ///   - progress: called on the calling thread after each chunk and once at the end.
+    /// - Throws: `ISOImageError`; the image path is removed first.
+    @discardableResult
+    public func write(folder: String, to imagePath: String, cancellation: MediaCancellation? = nil,
+                      progress: ((MediaProgress) -> Void)? = nil) throws(ISOImageError) -> ISOImageSummary {
+        let tree = try prepare(folder: folder, imagePath: imagePath)
+        do {
+            return try Libisofs.withLibrary {
+                try Self.writeLocked(tree: tree, options: options, imagePath: imagePath, cancellation: cancellation, progress: progress)
+            }
+        } catch let e as ISOImageError {
+            throw e
+        } catch {
+            throw .writeFailed(path: imagePath, reason: "\(error)")
+        }
+    }
+
+    /// The size in bytes the image of `folder` will have, without writing it (for capacity checks
+    /// and splitting).
+    public func imageSize(folder: String) throws(ISOImageError) -> Int64 {
+        let tree = try Self.checkedTree(folder)
+        try Self.checkVolumeID(options.volumeID)
+        do {
+            return try Libisofs.withLibrary {
+                let session = try ImageSession(tree: tree, options: options, willCancel: true)
+                defer { session.close(cancel: true) }
+                return session.size
+            }
+        } catch let e as ISOImageError { throw e } catch { throw .library(operation: "size", message: "\(error)") }
+    }
+
+    // MARK: Checks before writing
+
+    private func prepare(folder: String, imagePath: String) throws(ISOImageError) -> StagedTree {
+        try Self.checkVolumeID(options.volumeID)
+        let targetFolder = (imagePath as NSString).deletingLastPathComponent
+        var isDir: ObjCBool = false
+        let folderPath = targetFolder.isEmpty ? "." : targetFolder
+        guard FileManager.default.fileExists(atPath: folderPath, isDirectory: &isDir), isDir.boolValue else {
+            throw .targetFolderMissing(folder: folderPath)
+        }
+        if FileManager.default.fileExists(atPath: imagePath, isDirectory: &isDir), isDir.boolValue {
+            throw .targetIsDirectory(path: imagePath)
+        }
+        return try Self.checkedTree(folder)
+    }
+
+    static func checkVolumeID(_ id: String) throws(ISOImageError) {
+        if let problem = ISO9660Names.volumeIDProblem(id) { throw .invalidVolumeID(id, reason: problem) }
+    }
+
+    /// Walks the staged folder and checks every name and the depth against Level 1.
+    static func checkedTree(_ folder: String) throws(ISOImageError) -> StagedTree {
+        let tree: StagedTree
+        do { tree = try StagedTree.walk(folder) } catch {
+            switch error {
+            case .missingRoot(let p): throw .sourceMissing(path: p)
+            case .unreadable(let p, let r): throw .sourceUnreadable(path: p, reason: r)
+            case .unsupported(let p): throw .unsupportedFileType(path: p)
+            }
+        }
+        for e in tree.entries {
+            let problem = e.isDirectory ? ISO9660Names.directoryNameProblem(e.name) : ISO9660Names.fileNameProblem(e.name)
+            if let problem { throw .nonConformantName(path: e.absolutePath, reason: "\"\(e.name)\" \(problem)") }
+            if e.isDirectory, e.level > ISO9660Names.maximumDirectoryLevel {
+                throw .nonConformantName(path: e.absolutePath, reason: "is at directory level \(e.level) (ISO 9660 allows \(ISO9660Names.maximumDirectoryLevel))")
+            }
+            if e.relativePath.utf8.count > 255 {
+                throw .nonConformantName(path: e.absolutePath, reason: "gives a path of more than 255 characters")
+            }
+        }
+        return tree
+    }
+
+    // MARK: Writing
+
+    private static func writeLocked(tree: StagedTree, options: ISOImageOptions, imagePath: String,
+                                    cancellation: MediaCancellation?, progress: ((MediaProgress) -> Void)?) throws(ISOImageError) -> ISOImageSummary {
+        let session = try ImageSession(tree: tree, options: options, willCancel: false)
+        var finished = false
+        defer { session.close(cancel: !finished) }
+        let total = session.size
+
+        let folder = (imagePath as NSString).deletingLastPathComponent
+        if let available = freeBytes(folder.isEmpty ? "." : folder) {
+            var existing: Int64 = 0
+            var st = stat()
+            if stat(imagePath, &st) == 0 { existing = Int64(st.st_size) }
+            if available + existing < total { throw .noSpace(path: imagePath, needed: total, available: available + existing) }
+        }
+
+        let fd = open(imagePath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw .cannotCreate(path: imagePath, reason: String(cString: strerror(errno))) }
+        var fdOpen = true
+        func fail(_ error: ISOImageError) -> ISOImageError {
+            if fdOpen { close(fd); fdOpen = false }
+            unlink(imagePath)
+            return error
+        }
+
+        let buffer = UnsafeMutableRawPointer.allocate(byteCount: chunkSize, alignment: 4096)
+        defer { buffer.deallocate() }
+        var written: Int64 = 0
+        while true {
+            if MediaCancellation.requested(cancellation) { throw fail(.cancelled(path: imagePath)) }
+            let filled: Int
+            do { filled = try session.read(into: buffer, capacity: chunkSize) } catch { throw fail(error) }
+            if filled == 0 { break }
+            var offset = 0
+            while offset < filled {
+                let n = Glibc.write(fd, buffer + offset, filled - offset)
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    throw fail(writeError(errno, path: imagePath, needed: total))
+                }
+                offset += n
+            }
+            written += Int64(filled)
+            progress?(MediaProgress(bytesWritten: written, totalBytes: total))
+        }
+        guard written == total else {
+            throw fail(.library(operation: "image generation",
+                                message: (["stopped after \(written) of \(total) bytes"] + Libisofs.drainMessages()).joined(separator: "; ")))
+        }
+        if fsync(fd) != 0 { throw fail(writeError(errno, path: imagePath, needed: total)) }
+        if close(fd) != 0 { fdOpen = false; throw fail(writeError(errno, path: imagePath, needed: total)) }
+        fdOpen = false
+        finished = true
+        return ISOImageSummary(path: imagePath, bytes: total, files: tree.files.count, directories: tree.directories.count)
+    }
+
+    static func writeError(_ code: Int32, path: String, needed: Int64) -> ISOImageError {
+        if code == ENOSPC || code == EDQUOT || code == EFBIG {
+            let folder = (path as NSString).deletingLastPathComponent
+            return .noSpace(path: path, needed: needed, available: freeBytes(folder.isEmpty ? "." : folder))
+        }
+        return .writeFailed(path: path, reason: String(cString: strerror(code)))
+    }
+
+    /// Bytes available to an unprivileged user on the file system holding `path` (statvfs).
+    static func freeBytes(_ path: String) -> Int64? {
+        var s = statvfs()
+        guard statvfs(path, &s) == 0 else { return nil }
+        return Int64(s.f_bavail) * Int64(s.f_frsize)
+    }
+}
+
+/// One libisofs image with its write options and output stream. Use under `Libisofs.lock`.
+private final class ImageSession {
+    private var image: OpaquePointer?
+    private var source: UnsafeMutablePointer<burn_source>?
+    private(set) var size: Int64
+
+    init(tree: StagedTree, options: ISOImageOptions, willCancel: Bool) throws(ISOImageError) {
+        var image: OpaquePointer?
+        var r = iso_image_new(options.volumeID, &image)
+        guard r >= 0, let image else { throw Libisofs.failure("iso_image_new", r) }
+        self.image = image
+        self.size = 0
+        iso_tree_set_follow_symlinks(image, 1)
+        iso_image_set_application_id(image, options.applicationID)
+        iso_image_set_data_preparer_id(image, "LIGHTBOX")
+
+        // The tree: folders first (parents before children), then files.
+        guard let root = iso_image_get_root(image) else { close(cancel: true); throw .library(operation: "iso_image_get_root", message: "no root folder") }
+        var folders: [String: OpaquePointer] = ["": root]
+        for e in tree.entries {
+            guard let parent = folders[e.parentPath] else { continue }
+            if e.isDirectory {
+                var dir: OpaquePointer?
+                r = iso_tree_add_new_dir(parent, e.name, &dir)
+                guard r >= 0, let dir else { close(cancel: true); throw Libisofs.failure("adding folder \(e.absolutePath)", r) }
+                folders[e.relativePath] = dir
+            } else {
+                r = iso_tree_add_new_node(image, parent, e.name, e.absolutePath, nil)
+                guard r >= 0 else {
+                    close(cancel: true)
+                    throw .sourceUnreadable(path: e.absolutePath, reason: Libisofs.failure("adding", r).description)
+                }
+            }
+        }
+
+        var opts: OpaquePointer?
+        r = iso_write_opts_new(&opts, 0)  // profile 0: ISO level 1, no extensions
+        guard r >= 0, let opts else { close(cancel: true); throw Libisofs.failure("iso_write_opts_new", r) }
+        defer { iso_write_opts_free(opts) }
+        _ = iso_write_opts_set_iso_level(opts, 1)
+        _ = iso_write_opts_set_rockridge(opts, 0)
+        _ = iso_write_opts_set_joliet(opts, options.joliet ? 1 : 0)
+        _ = iso_write_opts_set_always_gmt(opts, 1)
+        _ = iso_write_opts_set_dir_rec_mtime(opts, 1)  // directory records carry the files' times
+        _ = iso_write_opts_set_fifo_size(opts, 8192)  // 16 MiB between the generator and the file
+        if let t = options.fixedTimestamp {
+            let seconds = time_t(t.timeIntervalSince1970.rounded(.down))
+            _ = iso_write_opts_set_replace_timestamps(opts, 2)
+            _ = iso_write_opts_set_default_timestamp(opts, seconds)
+            var uuid = Self.volumeTimeText(t).utf8CString
+            _ = uuid.withUnsafeMutableBufferPointer { iso_write_opts_set_pvd_times(opts, seconds, seconds, 0, 0, $0.baseAddress) }
+        }
+        if willCancel { _ = iso_write_opts_set_will_cancel(opts, 1) }
+
+        var source: UnsafeMutablePointer<burn_source>?
+        r = iso_image_create_burn_source(image, opts, &source)
+        guard r >= 0, let source else { close(cancel: true); throw Libisofs.failure("iso_image_create_burn_source", r) }
+        self.source = source
+        self.size = Int64(source.pointee.get_size(source))
+    }
+
+    /// "YYYYMMDDhhmmss00" in UTC, the form `iso_write_opts_set_pvd_times` takes as fixed volume time.
+    static func volumeTimeText(_ date: Date) -> String {
+        let f = DateFormatter()
+        f.locale = Locale(identifier: "en_US_POSIX")
+        f.timeZone = TimeZone(identifier: "UTC")
+        f.dateFormat = "yyyyMMddHHmmss"
+        return f.string(from: date) + "00"
+    }
+
+    /// Fills up to `capacity` bytes (whole 2048-byte blocks) from the image stream; 0 at the end.
+    func read(into buffer: UnsafeMutableRawPointer, capacity: Int) throws(ISOImageError) -> Int {
+        guard let source, let readXT = source.pointee.read_xt else { return 0 }
+        var filled = 0
+        while filled + 2048 <= capacity {
+            let n = readXT(source, buffer.advanced(by: filled).assumingMemoryBound(to: UInt8.self), 2048)
+            if n < 0 { throw Libisofs.failure("image generation", Int32(n)) }
+            if n == 0 { break }
+            filled += Int(n)
+        }
+        return filled
+    }
+
+    /// Stops the generator thread (when `cancel`), frees the stream and the image.
+    func close(cancel: Bool) {
+        if let source {
+            if cancel, let c = source.pointee.cancel { _ = c(source) }
+            source.pointee.free_data?(source)
+            free(source)
+            self.source = nil
+        }
+        if let image { iso_image_unref(image); self.image = nil }
+        if cancel { _ = Libisofs.drainMessages() }
+    }
+
+    deinit { close(cancel: true) }
+}

@@ -1,0 +1,93 @@
+import Foundation
+
+/// A file set in a folder: a staged tree, a mounted disc, a USB stick (PS3.12 Annex R) or any
+/// copy of one. Recorded names are the folder's names. Symbolic links are followed.
+///
+/// Thread safety: immutable; each `open` gets its own file descriptor.
+public struct FolderVolume: MediaVolume {
+    public let root: String
+    public var volumeID: String? { nil }
+
+    /// - Throws: `.volumeMissing` when `root` is not a folder.
+    public init(root: String) throws(MediaVolumeError) {
+        var isDir: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: root, isDirectory: &isDir), isDir.boolValue else {
+            throw .volumeMissing(path: root)
+        }
+        self.root = root
+    }
+
+    public func entries() throws(MediaVolumeError) -> [MediaEntry] {
+        var out: [MediaEntry] = []
+        try list("", into: &out)
+        return out
+    }
+
+    private func list(_ relative: String, into out: inout [MediaEntry]) throws(MediaVolumeError) {
+        let dir = relative.isEmpty ? root : root + "/" + relative
+        let names: [String]
+        do { names = try FileManager.default.contentsOfDirectory(atPath: dir).sorted() } catch {
+            throw .unreadableDirectory(volume: root, path: relative, reason: "\(error.localizedDescription)")
+        }
+        for name in names {
+            let rel = relative.isEmpty ? name : relative + "/" + name
+            var st = stat()
+            guard stat(root + "/" + rel, &st) == 0 else { continue }  // dangling link: not a file
+            let isDir = (st.st_mode & S_IFMT) == S_IFDIR
+            guard isDir || (st.st_mode & S_IFMT) == S_IFREG else { continue }
+            out.append(MediaEntry(path: rel, recordedName: name, isDirectory: isDir, size: isDir ? 0 : Int64(st.st_size)))
+            if isDir { try list(rel, into: &out) }
+        }
+    }
+
+    public func entry(at path: String) throws(MediaVolumeError) -> MediaEntry? {
+        let rel = Self.normalise(path)
+        var st = stat()
+        guard !rel.isEmpty, stat(root + "/" + rel, &st) == 0 else { return nil }
+        let isDir = (st.st_mode & S_IFMT) == S_IFDIR
+        return MediaEntry(path: rel, recordedName: String(rel.split(separator: "/").last!), isDirectory: isDir,
+                          size: isDir ? 0 : Int64(st.st_size))
+    }
+
+    public func open(_ path: String) throws(MediaVolumeError) -> MediaFileReader {
+        let rel = Self.normalise(path)
+        guard let e = try entry(at: rel) else { throw .noSuchFile(volume: root, path: rel) }
+        guard !e.isDirectory else { throw .isDirectory(volume: root, path: rel) }
+        let fd = Glibc.open(root + "/" + rel, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw .readFailed(volume: root, path: rel, reason: String(cString: strerror(errno))) }
+        return FolderFileReader(fd: fd, size: e.size, volume: root, path: rel)
+    }
+
+    static func normalise(_ path: String) -> String {
+        path.split(separator: "/").filter { $0 != "." }.joined(separator: "/")
+    }
+}
+
+final class FolderFileReader: MediaFileReader {
+    private let fd: Int32
+    let size: Int64
+    private let volume: String, path: String
+
+    init(fd: Int32, size: Int64, volume: String, path: String) {
+        self.fd = fd
+        self.size = size
+        self.volume = volume
+        self.path = path
+    }
+
+    deinit { close(fd) }
+
+    func read(upTo count: Int) throws(MediaVolumeError) -> [UInt8] {
+        guard count > 0 else { return [] }
+        var buffer = [UInt8](repeating: 0, count: count)
+        while true {
+            let n = buffer.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, count) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw .readFailed(volume: volume, path: path, reason: String(cString: strerror(errno)))
+            }
+            buffer.removeLast(count - n)
+            return buffer
+        }
+    }
+}

@@ -1,0 +1,70 @@
+/// A file set as it lies on a medium — an ISO 9660 image, a mounted disc or USB folder — read the
+/// same way whatever holds it, for verifying what `burn` wrote and for `import` (PS3.10 §8: File
+/// IDs are paths of up to 8 components below the root).
+///
+/// Paths are relative to the volume root, components joined by "/", in their translated form
+/// (`DICOM/PAT00001/IMG00001`, `DICOMDIR`, `README.TXT`): on ISO 9660 without `;1` and without a
+/// trailing full stop. Lookups match them exactly; PS3.10 File IDs are uppercase, so a caller with
+/// a DICOMDIR's Referenced File ID joins its components with "/".
+public protocol MediaVolume: Sendable {
+    /// The volume label: the ISO 9660 Volume Identifier; nil for a folder.
+    var volumeID: String? { get }
+    /// Every folder and file below the root, parents before children, sorted by path.
+    func entries() throws(MediaVolumeError) -> [MediaEntry]
+    /// The entry at `path`, or nil.
+    func entry(at path: String) throws(MediaVolumeError) -> MediaEntry?
+    /// Opens the file at `path` for reading in chunks.
+    func open(_ path: String) throws(MediaVolumeError) -> MediaFileReader
+}
+
+extension MediaVolume {
+    /// Every regular file, sorted by path.
+    public func files() throws(MediaVolumeError) -> [MediaEntry] { try entries().filter { !$0.isDirectory } }
+
+    /// The whole file. For large files prefer `open(_:)` and `MediaFileReader.read(upTo:)`.
+    public func readFile(_ path: String) throws(MediaVolumeError) -> [UInt8] {
+        let reader = try open(path)
+        var out: [UInt8] = []
+        out.reserveCapacity(Int(reader.size))
+        while true {
+            let chunk = try reader.read(upTo: 1 << 20)
+            if chunk.isEmpty { break }
+            out += chunk
+        }
+        return out
+    }
+}
+
+/// One folder or file on a volume.
+public struct MediaEntry: Sendable, Hashable, CustomStringConvertible {
+    /// Translated path below the root, e.g. "DICOM/PAT00001/IMG00001".
+    public var path: String
+    /// The last component as recorded on the medium, e.g. "IMG00001.;1" on ISO 9660, "IMG00001"
+    /// in a folder.
+    public var recordedName: String
+    public var isDirectory: Bool
+    /// Size in bytes (0 for folders).
+    public var size: Int64
+
+    public init(path: String, recordedName: String, isDirectory: Bool, size: Int64) {
+        self.path = path
+        self.recordedName = recordedName
+        self.isDirectory = isDirectory
+        self.size = size
+    }
+
+    /// The last component of `path`.
+    public var name: String { String(path.split(separator: "/").last ?? "") }
+    /// Path components (PS3.10 File ID components for DICOM files).
+    public var components: [String] { path.split(separator: "/").map(String.init) }
+
+    public var description: String { isDirectory ? "\(path)/" : "\(path) (\(size) bytes, recorded \(recordedName))" }
+}
+
+/// Reads one file of a volume front to back. Not for concurrent use; open one per thread.
+public protocol MediaFileReader: AnyObject {
+    /// The file's size in bytes.
+    var size: Int64 { get }
+    /// Up to `count` next bytes; empty at the end.
+    func read(upTo count: Int) throws(MediaVolumeError) -> [UInt8]
+}
