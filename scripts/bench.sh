@@ -129,6 +129,10 @@ bash scripts/bench-imaging.sh "$LIGHTBOX" 200 512 > "$WORK/imaging.md"
   cat "$WORK/imaging.md"
 } >> docs/performance.md
 
+echo "bench: disc building (lightbox burn vs dcmmkdir + xorriso, vs cp -r; JPEG Lossless to STD-GEN-CD vs dcmdjpeg + dcmmkdir + xorriso)"
+bash scripts/bench-burn.sh "$LIGHTBOX" "$STUDY" "$WORK" 3 > "$WORK/burn.md"
+{ printf '\n'; cat "$WORK/burn.md"; } >> docs/performance.md
+
 echo "bench: window/level rendering (16-bit -> 8-bit through the 64K-entry table, one core)"
 WL=$("$LIGHTBOX" render --bench-window-level /dev/null -o /dev/null)
 printf '\n## Window/level rendering (issue 3)\n\n%s (target >= 1 Gpixel/s per core; `lightbox render --bench-window-level`).\n' "$WL" >> docs/performance.md
