@@ -155,6 +155,59 @@ final class BurnConformanceTests: XCTestCase {
         XCTAssertEqual(try Self.digest(input), inputDigest, "the inputs were changed")
     }
 
+    /// Content larger than the medium: complete volumes, each with its own DICOMDIR, split at
+    /// study boundaries, every instance on exactly one of them.
+    func testSplitsIntoCompleteVolumes() throws {
+        let lightbox = try RenderConformanceTests.lightboxBinary()
+        let xorriso = try Oracles.require("xorriso", package: "xorriso")
+        let python = try Oracles.requirePython()
+        var o = SynthesisOptions()
+        o.patients = 2; o.studiesPerPatient = 2; o.seriesPerStudy = 2; o.imagesPerSeries = 20
+        o.rows = 128; o.columns = 128; o.seed = 51; o.noise = false; o.concurrency = 2
+        let input = tmp.appendingPathComponent("input")
+        try StudyGenerator(options: o).write(to: input.path)
+        var studyOf: [String: String] = [:]
+        for f in Oracles.files(under: input) {
+            let ds = try Part10Reader.read(path: f, options: .headerOnly).dataSet
+            studyOf[try XCTUnwrap(ds.string(.sopInstanceUID))] = ds.string(.studyInstanceUID)
+        }
+        XCTAssertEqual(studyOf.count, 160)
+
+        let iso = tmp.appendingPathComponent("disc.iso").path
+        let r = try runCommand(lightbox, ["burn", input.path, "-o", iso, "--capacity", "12M", "--fileset-id", "SPLIT", "--work-dir", tmp.path])
+        XCTAssertEqual(r.status, 0, r.stdout + r.stderr)
+        let volumes = try FileManager.default.contentsOfDirectory(atPath: tmp.path).filter { $0.hasSuffix(".iso") }.sorted()
+        XCTAssertGreaterThanOrEqual(volumes.count, 2, r.stdout)
+        XCTAssertEqual(volumes, (1 ... volumes.count).map { "disc-\($0).iso" })
+        var seen: [String: Int] = [:]
+        for (n, name) in volumes.enumerated() {
+            let tree = tmp.appendingPathComponent("v\(n + 1)")
+            XCTAssertEqual(try runCommand(xorriso, ["-osirrox", "on", "-indev", tmp.appendingPathComponent(name).path, "-extract", "/", tree.path]).status, 0)
+            XCTAssertLessThanOrEqual(try FileManager.default.attributesOfItem(atPath: tmp.appendingPathComponent(name).path)[.size] as? Int ?? 0, 12_000_000)
+            let py = try runCommand(python, [Oracles.oracleScript("pydicom_fileset.py"), tree.appendingPathComponent("DICOMDIR").path])
+            XCTAssertEqual(py.status, 0, py.stdout + py.stderr)
+            let json = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(py.stdout.utf8)) as? [String: Any])
+            XCTAssertEqual(json["fileset_id"] as? String, "SPLIT_\(n + 1)")
+            for i in try XCTUnwrap(json["instances"] as? [[String: Any]]) {
+                let uid = try XCTUnwrap(i["sop_instance_uid"] as? String)
+                XCTAssertEqual(uid, i["file_sop_instance_uid"] as? String)
+                seen[uid, default: 0] += 1
+            }
+            let readme = try String(contentsOf: tree.appendingPathComponent("README.TXT"), encoding: .utf8)
+            XCTAssertTrue(readme.contains("\(n + 1) of \(volumes.count)"), readme)
+        }
+        XCTAssertEqual(Set(seen.keys), Set(studyOf.keys), "every instance on some volume")
+        XCTAssertEqual(seen.values.filter { $0 != 1 }, [], "no instance on two volumes")
+        // Studies are never split (each fits a volume).
+        for v in 1 ... volumes.count {
+            let tree = tmp.appendingPathComponent("v\(v)")
+            let here = Set(Oracles.files(under: tree.appendingPathComponent("DICOM")).compactMap {
+                try? Part10Reader.read(path: $0, options: .headerOnly).dataSet.string(.sopInstanceUID) })
+            let studies = Set(here.compactMap { studyOf[$0] })
+            for s in studies { XCTAssertEqual(Set(studyOf.filter { $0.value == s }.keys).subtracting(here), [], "study \(s) split") }
+        }
+    }
+
     /// Sizes and modification times of every file: inputs must stay untouched.
     static func digest(_ folder: URL) throws -> [String: String] {
         var out: [String: String] = [:]
