@@ -42,5 +42,19 @@ echo "== lightbox index: keys of every file, headers only"
 echo "$(wc -l < "$DIR/index.tsv") DICOM files indexed into $DIR/index.tsv"
 
 echo
-echo "Done. Sample disc tree: $DIR/disc (DICOMDIR at its root); MR study: $DIR/mr;"
-echo "rendered image: $DIR/first.png."
+echo "== lightbox burn: a patient disc (STD-GEN-CD) from both studies: DICOMDIR, IHE PDI web pages,"
+echo "   ISO 9660 image read back and verified, and a printable disc label"
+"$LIGHTBOX" burn "$DIR/mr" "$DIR/disc" -o "$DIR/patient-disc.iso" --profile STD-GEN-CD --fileset-id DEMO_DISC \
+  --institution "北京协和医院 Demo Hospital" --label "$DIR/disc-label.pdf" --plain-progress
+if command -v isoinfo >/dev/null; then
+  echo "   files on the disc (isoinfo -f):"; isoinfo -f -i "$DIR/patient-disc.iso" | grep -v -e "/DICOM/" -e "/IMAGES/" | sed 's/^/     /'
+fi
+
+echo
+echo "Done."
+echo "  Patient disc image:  $DIR/patient-disc.iso   (burn it with any burner, or: lightbox burn … --usb /media/stick)"
+echo "  Open it:             mkdir -p /tmp/disc && sudo mount -o loop,ro $DIR/patient-disc.iso /tmp/disc, then open"
+echo "                       /tmp/disc/INDEX.HTM in a browser or /tmp/disc/DICOMDIR in a DICOM viewer;"
+echo "                       or list it without mounting: xorriso -indev $DIR/patient-disc.iso -ls /"
+echo "  Disc label (PDF):    $DIR/disc-label.pdf"
+echo "  Sample tree:         $DIR/disc (DICOMDIR at its root); MR study: $DIR/mr; rendered image: $DIR/first.png"
