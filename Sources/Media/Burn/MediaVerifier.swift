@@ -36,7 +36,7 @@ public struct MediaVerifier: Sendable {
         }
         // Referenced files: present, right instance and syntax.
         let slots = ProblemSlots(referencing.count)
-        let total = staged.files.count
+        let total = referencing.count
         let counter = ByteCounter()
         DispatchQueue.concurrentPerform(iterations: referencing.count) { i in
             if cancel.isCancelled { return }
@@ -54,7 +54,7 @@ public struct MediaVerifier: Sendable {
                 }
                 if let p = Self.compare(bytes, withFile: staged.root + "/" + path) { slots.add(i, "\(path): \(p)") }
                 let (n, b) = counter.add(Int64(bytes.count))
-                progress?(BurnProgress(phase: .verifying, volume: staged.plan.number, done: n, total: total, bytes: b, totalBytes: staged.totalBytes))
+                progress?(BurnProgress(phase: .verifying, volume: staged.plan.number, done: n, total: total, bytes: b, totalBytes: 0))
             } catch {
                 slots.add(i, "\(path): \(error)")
             }

@@ -19,13 +19,13 @@ final class PhaseProgressBar: @unchecked Sendable {
     func update(_ p: BurnProgress) {
         lock.lock(); defer { lock.unlock() }
         let key = "\(p.volume)/\(p.phase.rawValue)"
-        let finished = p.total > 0 && p.done >= p.total
+        let finished = (p.total > 0 && p.done >= p.total) || (p.totalBytes > 0 && p.bytes >= p.totalBytes)
         let now = Date()
         guard key != lastPhase || finished || now.timeIntervalSince(last) > 0.1 else { return }
         if plain {
             // Logs: one line per phase start and end.
             if key != lastPhase || finished {
-                printError("volume \(p.volume) \(p.phase.rawValue): \(p.done)/\(p.total)\(p.totalBytes > 0 ? String(format: " %.0f/%.0f MB", Double(p.bytes) / 1e6, Double(p.totalBytes) / 1e6) : "")")
+                printError("volume \(p.volume) \(p.phase.rawValue): \(p.total > 0 ? "\(p.done)/\(p.total)" : "")\(p.totalBytes > 0 ? String(format: " %.0f/%.0f MB", Double(p.bytes) / 1e6, Double(p.totalBytes) / 1e6) : "")")
             }
         } else if tty {
             let width = 24
