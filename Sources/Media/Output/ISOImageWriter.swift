@@ -236,13 +236,7 @@ private final class ImageSession {
     }
 
     /// "YYYYMMDDhhmmss00" in UTC, the form `iso_write_opts_set_pvd_times` takes as fixed volume time.
-    static func volumeTimeText(_ date: Date) -> String {
-        let f = DateFormatter()
-        f.locale = Locale(identifier: "en_US_POSIX")
-        f.timeZone = TimeZone(identifier: "UTC")
-        f.dateFormat = "yyyyMMddHHmmss"
-        return f.string(from: date) + "00"
-    }
+    static func volumeTimeText(_ date: Date) -> String { ISOImageWriterTime.text(date) }
 
     /// Fills up to `capacity` bytes (whole 2048-byte blocks) from the image stream; 0 at the end.
     func read(into buffer: UnsafeMutableRawPointer, capacity: Int) throws(ISOImageError) -> Int {
