@@ -11,8 +11,9 @@ import Foundation
 /// and `fsync`s before returning; nothing is printed and no xorriso signal handlers or message
 /// threads are involved. `OpticalDrive` uses the xorriso API, where libburn is needed.
 ///
-/// Call `write(folder:to:)` with the temporary path the image should have until it is verified;
-/// on any failure the file at that path is removed. Staged names are checked against Level 1
+/// Call `write(folder:to:)` with the temporary path the image should have until it is verified,
+/// and rename it once verified. Checks (names, target folder, free space) come before the file is
+/// opened; once writing has started, any failure or cancellation removes the file at that path. Staged names are checked against Level 1
 /// first, because libisofs would silently rename them (facts.md, "Media").
 ///
 /// Thread safety: a value type; calls from several threads are serialised process-wide (libisofs

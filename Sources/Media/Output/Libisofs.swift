@@ -42,7 +42,7 @@ enum Libisofs {
         while out.count < 100 {
             let r = iso_obtain_msgs(severities.sorry, &code, &imageID, &text, &severity)
             if r <= 0 { break }
-            out.append("\(String(cString: severity)): \(String(cString: text))")
+            out.append("\(severity.nulTerminatedString): \(text.nulTerminatedString)")
         }
         return out
     }
@@ -58,5 +58,12 @@ enum Libisofs {
         let queued = drainMessages()
         let message = ([errorText(code)] + queued).joined(separator: "; ")
         return .library(operation: operation, message: message)
+    }
+}
+
+extension Array where Element == CChar {
+    /// The text before the first NUL of a C character buffer.
+    var nulTerminatedString: String {
+        String(decoding: prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 }

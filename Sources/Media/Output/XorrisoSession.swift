@@ -109,7 +109,7 @@ final class XorrisoSession: @unchecked Sendable {
 
         var severity = [CChar](repeating: 0, count: 80)
         _ = Xorriso_get_problem_status(handle, &severity, 0)
-        return Output(status: status, results: results, infos: infos, severity: String(cString: severity))
+        return Output(status: status, results: results, infos: infos, severity: severity.nulTerminatedString)
     }
 
     private static func lines(_ list: OpaquePointer?) -> [String] {
