@@ -194,4 +194,47 @@ final class BurnInputConformanceTests: XCTestCase {
         XCTAssertGreaterThan(interrupted, 0, "the burn always finished before SIGTERM; use a bigger input")
         XCTAssertEqual(try BurnConformanceTests.digest(input), before, "inputs were changed")
     }
+
+    /// `--usb`: the file set copied into a folder, synced and verified; pydicom reads it there.
+    /// `--device stdio:FILE`: the libburn pseudo-drive path, burnt and read back.
+    func testUSBAndDriveOutputs() throws {
+        let lightbox = try RenderConformanceTests.lightboxBinary()
+        let python = try Oracles.requirePython()
+        let isoinfo = try Oracles.require("isoinfo", package: "genisoimage")
+        let input = tmp.appendingPathComponent("input")
+        try synth(input, charset: .gb18030, seed: 61, images: 4)
+        let stick = tmp.appendingPathComponent("stick")
+        try FileManager.default.createDirectory(at: stick, withIntermediateDirectories: true)
+
+        let usb = try runCommand(lightbox, ["burn", input.path, "--usb", stick.path, "--profile", "STD-GEN-USB-JPEG", "--work-dir", tmp.path])
+        XCTAssertEqual(usb.status, 0, usb.stdout + usb.stderr)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: stick.path).sorted(),
+                       ["DICOM", "DICOMDIR", "IHE_PDI", "INDEX.HTM", "README.TXT"])
+        let py = try runCommand(python, [Oracles.oracleScript("pydicom_fileset.py"), stick.appendingPathComponent("DICOMDIR").path])
+        XCTAssertEqual(py.status, 0, py.stdout + py.stderr)
+        let json = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(py.stdout.utf8)) as? [String: Any])
+        XCTAssertEqual((json["instances"] as? [[String: Any]])?.count, 4)
+        // A stick that already holds a file set, or other files without --append, is refused.
+        let again = try runCommand(lightbox, ["burn", input.path, "--usb", stick.path, "--append", "--work-dir", tmp.path])
+        XCTAssertEqual(again.status, 2)
+        XCTAssertTrue(again.stderr.contains("already holds a DICOM file set"), again.stderr)
+        let other = tmp.appendingPathComponent("other")
+        try FileManager.default.createDirectory(at: other, withIntermediateDirectories: true)
+        try Data("holiday photos".utf8).write(to: other.appendingPathComponent("photos.txt"))
+        let refused = try runCommand(lightbox, ["burn", input.path, "--usb", other.path, "--work-dir", tmp.path])
+        XCTAssertEqual(refused.status, 2)
+        XCTAssertTrue(refused.stderr.contains("not empty") && refused.stderr.contains("--append"), refused.stderr)
+        let appended = try runCommand(lightbox, ["burn", input.path, "--usb", other.path, "--append", "--work-dir", tmp.path])
+        XCTAssertEqual(appended.status, 0, appended.stderr)
+        XCTAssertEqual(try String(contentsOf: other.appendingPathComponent("photos.txt"), encoding: .utf8), "holiday photos")
+
+        // A libburn pseudo-drive: medium checked, burnt, read back.
+        let disc = tmp.appendingPathComponent("burnt.iso").path
+        let burn = try runCommand(lightbox, ["burn", input.path, "--device", "stdio:\(disc)", "--fileset-id", "DRIVE", "--work-dir", tmp.path])
+        XCTAssertEqual(burn.status, 0, burn.stdout + burn.stderr)
+        XCTAssertTrue(try runCommand(isoinfo, ["-d", "-i", disc]).stdout.contains("Volume id: DRIVE"))
+        let drives = try runCommand(lightbox, ["burn", "--list-drives"])
+        if drives.status != 0 { XCTAssertTrue(drives.stderr.contains("no optical drive found"), drives.stderr) }
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: tmp.path).filter { $0.hasPrefix("lightbox-burn-") }, [])
+    }
 }

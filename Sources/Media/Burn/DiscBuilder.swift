@@ -18,6 +18,10 @@ public struct DiscBuilder: Sendable {
         /// A mounted USB stick or any folder (PS3.12 Annex R): refuses a non-empty folder unless
         /// `append`.
         case usb(folder: String, append: Bool)
+        /// An optical drive (`/dev/sr0`) or a libburn `stdio:` pseudo-drive: the image is made in
+        /// the work folder, checked, burnt after the medium is checked (blank, large enough),
+        /// and the disc is read back. Several volumes ask for the next blank disc.
+        case device(path: String)
     }
 
     public struct Options: Sendable {
@@ -46,6 +50,9 @@ public struct DiscBuilder: Sendable {
     }
 
     public var options: Options
+    /// Called before volume n (n > 1) of a burn to a drive, to have the user change discs;
+    /// throwing stops the burn.
+    public var nextDisc: (@Sendable (_ volume: Int, _ of: Int) throws -> Void)?
     public init(options: Options) { self.options = options }
 
     /// Scans inputs (files and folders) without a profile check: the planner decides.
@@ -95,6 +102,10 @@ public struct DiscBuilder: Sendable {
             case .usb(let folder, let append):
                 location = folder
                 try writeFolder(staged, to: folder, append: append, progress: progress, cancel: cancel)
+            case .device(let device):
+                location = device
+                if volume.number > 1 { try nextDisc?(volume.number, volume.count) }
+                try burnDisc(staged, device: device, work: work, progress: progress, cancel: cancel)
             }
             try? FileManager.default.removeItem(atPath: root)
             var labelLocation: String? = nil
@@ -157,9 +168,20 @@ public struct DiscBuilder: Sendable {
             guard fm.fileExists(atPath: folder, isDirectory: &isDir), isDir.boolValue else {
                 throw BurnError.outputFolderMissing(path: folder + "/")
             }
-            let existing = ((try? fm.contentsOfDirectory(atPath: folder)) ?? []).filter { !$0.hasPrefix(".") && $0 != "lost+found" && $0 != "System Volume Information" }
+            let existing = ((try? fm.contentsOfDirectory(atPath: folder)) ?? []).filter { !$0.hasPrefix(".") && !USBWriter.ignorableNames.contains($0) }
             if !existing.isEmpty && !append {
-                throw BurnError.cannotWrite(path: folder, reason: "is not empty (\(existing.prefix(3).joined(separator: ", "))\(existing.count > 3 ? ", …" : "")); use an empty stick or --append")
+                throw BurnError.cannotWrite(path: folder, reason: "is not empty (\(existing.prefix(3).joined(separator: ", "))\(existing.count > 3 ? ", …" : "")); use an empty stick, or --append to add the file set next to the files already there")
+            }
+            // A second file set would clash with the first one's DICOMDIR and File IDs.
+            for name in ["DICOMDIR", "DICOM", "INDEX.HTM", "IHE_PDI"] where existing.contains(where: { $0.uppercased() == name }) {
+                throw BurnError.cannotWrite(path: folder, reason: "already holds a DICOM file set (\(name)); adding to one is not supported: use an empty stick")
+            }
+            if options.capacityBytes != nil {
+                throw BurnError.cannotWrite(path: folder, reason: "--capacity splits into several volumes, which one USB folder cannot hold; leave it out")
+            }
+        case .device(let device):
+            if !device.hasPrefix("stdio:") && !fm.fileExists(atPath: device) {
+                throw BurnError.cannotWrite(path: device, reason: "no such device; `lightbox burn --list-drives` shows the drives")
             }
         }
     }
@@ -200,9 +222,42 @@ public struct DiscBuilder: Sendable {
         guard rename(temp, path) == 0 else { throw BurnError.cannotWrite(path: path, reason: String(cString: strerror(errno))) }
     }
 
-    /// A folder (USB stick): copied file by file, synced, read back and verified.
+    /// A folder (USB stick, PS3.12 Annex R): copied file by file under temporary names, synced,
+    /// then read back and verified against the staged tree.
     func writeFolder(_ staged: FileSetStager.Result, to folder: String, append: Bool, progress: BurnProgressHandler?,
                      cancel: MediaCancellation) throws {
-        throw BurnError.cannotWrite(path: folder, reason: "USB output is not available yet")
+        let number = staged.plan.number
+        do {
+            try USBWriter(append: append).write(folder: staged.root, to: folder, cancellation: cancel) { p in
+                progress?(BurnProgress(phase: .writing, volume: number, done: p.filesWritten, total: p.totalFiles,
+                                       bytes: p.bytesWritten, totalBytes: p.totalBytes))
+            }
+        } catch {
+            if cancel.isCancelled { throw BurnError.cancelled }
+            throw BurnError.cannotWrite(path: folder, reason: "\(error)")
+        }
+        let volume: FolderVolume
+        do { volume = try FolderVolume(root: folder) } catch { throw BurnError.cannotRead(path: folder, reason: "\(error)") }
+        let problems = MediaVerifier().verify(volume, staged: staged, expectVolumeID: false, progress: progress, cancel: cancel)
+        if cancel.isCancelled { throw BurnError.cancelled }
+        guard problems.isEmpty else { throw BurnError.verificationFailed(volume: folder, problems: problems) }
+    }
+
+    /// An optical disc: the ISO image is made and verified in the work folder, then burnt; the
+    /// drive checks the medium first and compares the disc with the image afterwards.
+    func burnDisc(_ staged: FileSetStager.Result, device: String, work: String, progress: BurnProgressHandler?,
+                  cancel: MediaCancellation) throws {
+        let image = work + "/VOL\(staged.plan.number).ISO"
+        defer { unlink(image) }
+        try writeISO(staged, to: image, progress: progress, cancel: cancel)
+        let number = staged.plan.number
+        do {
+            try OpticalDrive(device: device).burn(image: image, cancellation: cancel) { p in
+                progress?(BurnProgress(phase: .writing, volume: number, done: 0, total: 0, bytes: p.bytesWritten, totalBytes: p.totalBytes))
+            }
+        } catch {
+            if cancel.isCancelled { throw BurnError.cancelled }
+            throw BurnError.cannotWrite(path: device, reason: "\(error)")
+        }
     }
 }

@@ -43,11 +43,13 @@ struct Burn: ParsableCommand {
           lightbox burn study/ -o disc.iso
           lightbox burn ct/ mr/ -o /srv/discs/case42.iso --profile STD-GEN-DVD-JPEG --institution "City Hospital"
           lightbox burn inbox/ --usb /media/stick --profile STD-GEN-USB-JPEG
+          lightbox burn study/ --device /dev/sr0 --profile STD-GEN-DVD-JPEG
+          lightbox burn --list-drives
           lightbox burn scans/ -o disc.iso --invent --label disc-label.pdf
         """)
 
     @Argument(help: "DICOM files or folders to put on the medium.", completion: .file())
-    var inputs: [String]
+    var inputs: [String] = []
 
     @Option(name: [.short, .customLong("output")], help: "Write an ISO 9660 image here (disc.iso; several volumes: disc-1.iso, disc-2.iso, …).")
     var output: String?
@@ -55,8 +57,14 @@ struct Burn: ParsableCommand {
     @Option(name: .customLong("usb"), help: "Write the file set to this mounted USB stick (or any empty folder).")
     var usb: String?
 
-    @Flag(name: .long, help: "With --usb: add to a stick that already holds files.")
+    @Flag(name: .long, help: "With --usb: add to a stick that already holds other (non-DICOM) files.")
     var append = false
+
+    @Option(name: .long, help: "Burn to this optical drive (e.g. /dev/sr0): the disc must be blank and large enough; it is read back after burning.")
+    var device: String?
+
+    @Flag(name: .customLong("list-drives"), help: "List optical drives and their media, then exit.")
+    var listDrives = false
 
     @Option(name: .long, help: "Application profile (PS3.11).")
     var profile = "STD-GEN-CD"
@@ -98,8 +106,11 @@ struct Burn: ParsableCommand {
     var plainProgress = false
 
     func validate() throws {
-        if output == nil && usb == nil { throw ValidationError("say where to write: -o disc.iso or --usb /media/stick") }
-        if output != nil && usb != nil { throw ValidationError("-o and --usb are exclusive; run burn twice for both") }
+        if listDrives { return }
+        if inputs.isEmpty { throw ValidationError("give the DICOM files or folders to burn") }
+        let targets = [output, usb, device].compactMap { $0 }.count
+        if targets == 0 { throw ValidationError("say where to write: -o disc.iso, --usb /media/stick or --device /dev/sr0") }
+        if targets > 1 { throw ValidationError("-o, --usb and --device are exclusive; run burn once for each") }
         if append && usb == nil { throw ValidationError("--append goes with --usb") }
         if BurnPlanner.Compression(rawValue: compress) == nil {
             throw ValidationError("--compress wants one of: \(BurnPlanner.Compression.allCases.map(\.rawValue).joined(separator: ", "))")
@@ -121,6 +132,12 @@ struct Burn: ParsableCommand {
     }
 
     func run() throws {
+        if listDrives {
+            do {
+                for d in try OpticalDrive.list() { print(d) }
+            } catch { printError("error: \(error)"); throw ExitCode(2) }
+            return
+        }
         let catalog: ProfileCatalog
         do { catalog = try ProfileCatalog.loadDefault() } catch { printError("error: \(error)"); throw ExitCode(2) }
         guard let chosen = catalog.profile(profile) else {
@@ -141,7 +158,8 @@ struct Burn: ParsableCommand {
         options.workFolder = workDir ?? ProcessInfo.processInfo.environment["TMPDIR"] ?? "/tmp"
         options.overwrite = overwrite
         options.labelPath = label
-        let target: DiscBuilder.Output = output.map { .isoImage(path: $0) } ?? .usb(folder: usb!, append: append)
+        let target: DiscBuilder.Output = output.map { .isoImage(path: $0) }
+            ?? usb.map { .usb(folder: $0, append: append) } ?? .device(path: device!)
 
         let cancel = MediaCancellation()
         let signals = SignalCancellation(cancel)
@@ -149,7 +167,13 @@ struct Burn: ParsableCommand {
         let bar = PhaseProgressBar(plain: plainProgress)
         let report: BurnReport
         do {
-            report = try DiscBuilder(options: options).build(inputs, to: target, progress: { bar.update($0) }, cancel: cancel)
+            var builder = DiscBuilder(options: options)
+            builder.nextDisc = { n, count in
+                bar.finish()
+                printError("volume \(n - 1) of \(count) is done: insert a blank disc for volume \(n) and press Enter (Ctrl-C stops)")
+                guard readLine() != nil else { throw BurnError.cancelled }
+            }
+            report = try builder.build(inputs, to: target, progress: { bar.update($0) }, cancel: cancel)
             bar.finish()
         } catch {
             bar.finish()
