@@ -69,11 +69,13 @@ let package = Package(
 
         // Page and film composition: Cairo surfaces (PDF, PNG) and text in Latin and CJK fonts
         // found through fontconfig. Used by disc labels now and film printing next.
-        .target(name: "Graphics", dependencies: ["CCairo"], path: "Sources/Graphics"),
+        .target(name: "Graphics", dependencies: ["CCairo", "Resources"], path: "Sources/Graphics"),
+        // Finding the data folders (Media/, Layouts/, Fonts/) next to the program or the sources.
+        .target(name: "Resources", path: "Sources/Resources"),
 
         // Media interchange (PS3.10, PS3.11, PS3.12): application profiles, file sets, DICOMDIR,
         // disc building (staging, IHE PDI, ISO 9660 through libisoburn, read-back through libcdio).
-        .target(name: "Media", dependencies: ["DICOM", "Imaging", "Graphics", "CIsoburn", "CCdio"], path: "Sources/Media"),
+        .target(name: "Media", dependencies: ["DICOM", "Imaging", "Graphics", "Resources", "CIsoburn", "CCdio"], path: "Sources/Media"),
 
         // The command-line program: thin, parses options and calls modules.
         .executableTarget(

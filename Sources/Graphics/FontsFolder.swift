@@ -1,4 +1,5 @@
 import Foundation
+import Resources
 
 /// Finds Lightbox's `Fonts/` folder (fontconfig selection file, licences, small bundled fonts),
 /// the same way `MediaData.folder()` finds `Media/`.
@@ -14,29 +15,13 @@ public enum FontsFolder {
     public static func find(environment: [String: String] = ProcessInfo.processInfo.environment,
                             executable: String? = CommandLine.arguments.first) throws -> URL? {
         let fm = FileManager.default
-        func isDir(_ u: URL) -> Bool {
-            var d: ObjCBool = false
-            return fm.fileExists(atPath: u.path, isDirectory: &d) && d.boolValue
-        }
         if let dir = environment["LIGHTBOX_FONTS"], !dir.isEmpty {
             let u = URL(fileURLWithPath: dir)
-            guard isDir(u) else { throw GraphicsError.fontsFolderNotFound(path: dir) }
+            guard DataFolder.isFolder(u) else { throw GraphicsError.fontsFolderNotFound(path: dir) }
             return u
         }
-        var starts: [URL] = []
-        if let exe = executable, !exe.isEmpty {
-            starts.append(URL(fileURLWithPath: exe).resolvingSymlinksInPath().deletingLastPathComponent())
-        }
-        starts.append(URL(fileURLWithPath: #filePath).deletingLastPathComponent())
-        for start in starts {
-            var u = start
-            while u.path != "/" && !u.path.isEmpty {
-                let candidate = u.appendingPathComponent("Fonts")
-                if fm.fileExists(atPath: candidate.appendingPathComponent(configurationFile).path) { return candidate }
-                u.deleteLastPathComponent()
-            }
-        }
-        let system = URL(fileURLWithPath: "/usr/share/lightbox/Fonts")
-        return isDir(system) ? system : nil
+        return DataFolder.search("Fonts", executable: executable, sourceFile: #filePath) {
+            fm.fileExists(atPath: $0.appendingPathComponent(configurationFile).path)
+        }.found
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Resources
 
 /// Finds Lightbox's `Layouts/` folder (disc labels now; film sizes and display formats with the
 /// print server), the same way `MediaData.folder()` finds `Media/`, so a site can change a layout
@@ -16,24 +17,10 @@ public enum LayoutsFolder {
         if let dir = environment["LIGHTBOX_LAYOUTS"], !dir.isEmpty {
             return URL(fileURLWithPath: dir).appendingPathComponent(file)
         }
-        var searched: [String] = []
-        var starts: [URL] = []
-        if let exe = executable, !exe.isEmpty {
-            starts.append(URL(fileURLWithPath: exe).resolvingSymlinksInPath().deletingLastPathComponent())
+        let search = DataFolder.search("Layouts", executable: executable, sourceFile: #filePath) {
+            fm.fileExists(atPath: $0.appendingPathComponent(file).path)
         }
-        starts.append(URL(fileURLWithPath: #filePath).deletingLastPathComponent())
-        for start in starts {
-            var u = start
-            while u.path != "/" && !u.path.isEmpty {
-                let candidate = u.appendingPathComponent("Layouts").appendingPathComponent(file)
-                if fm.fileExists(atPath: candidate.path) { return candidate }
-                u.deleteLastPathComponent()
-            }
-            searched.append("Layouts/ in the ancestors of \(start.path)")
-        }
-        let system = URL(fileURLWithPath: "/usr/share/lightbox/Layouts").appendingPathComponent(file)
-        searched.append(system.deletingLastPathComponent().path)
-        if fm.fileExists(atPath: system.path) { return system }
-        throw GraphicsError.layoutNotFound(file: file, searched: searched)
+        if let found = search.found { return found.appendingPathComponent(file) }
+        throw GraphicsError.layoutNotFound(file: file, searched: search.searched)
     }
 }

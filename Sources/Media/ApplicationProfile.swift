@@ -1,5 +1,6 @@
 import DICOM
 import Foundation
+import Resources
 
 /// A Media Storage Application Profile, PS3.11 §6 and Annex D (e.g. STD-GEN-CD), as data.
 ///
@@ -128,23 +129,8 @@ public enum MediaData {
                 if holdsProfiles(u) { return u }
             }
         }
-        var starts: [URL] = []
-        if let exe = executable, !exe.isEmpty {
-            starts.append(URL(fileURLWithPath: exe).resolvingSymlinksInPath().deletingLastPathComponent())
-        }
-        starts.append(URL(fileURLWithPath: #filePath).deletingLastPathComponent())
-        for start in starts {
-            var u = start
-            while u.path != "/" && !u.path.isEmpty {
-                let candidate = u.appendingPathComponent("Media")
-                if holdsProfiles(candidate) { return candidate }
-                u.deleteLastPathComponent()
-            }
-            searched.append("ancestors of \(start.path)")
-        }
-        let system = URL(fileURLWithPath: "/usr/share/lightbox/Media")
-        searched.append(system.path)
-        if holdsProfiles(system) { return system }
-        throw ProfileError.dataFolderNotFound(searched: searched)
+        let search = DataFolder.search("Media", executable: executable, sourceFile: #filePath, accept: holdsProfiles)
+        if let found = search.found { return found }
+        throw ProfileError.dataFolderNotFound(searched: searched + search.searched)
     }
 }
