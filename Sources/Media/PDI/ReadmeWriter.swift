@@ -25,7 +25,7 @@ public struct ReadmeWriter: Sendable {
         let values: [String: String] = [
             "TITLE": title, "UNDERLINE": String(repeating: "=", count: min(78, title.count)),
             "MEDIUM": info.mediumWord, "PROFILE": info.profile.id,
-            "WEB_NOTE": info.webContent ? ", with web content (INDEX.HTM)" : "",
+            "WEB_NOTE": info.webContent ? "It also holds web pages with previews (INDEX.HTM): \(info.contentMark)." : "It holds DICOM files only (\(info.contentMark)).",
             "CREATED": info.created, "INSTITUTION": info.institution.isEmpty ? "-" : info.institution,
             "APPLICATION": info.application, "VERSION": info.version, "FILESET_ID": info.fileSetID,
             "VOLUME": info.volumeText, "CONTENTS": lines.joined(separator: "\n"),
