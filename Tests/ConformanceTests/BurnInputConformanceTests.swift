@@ -78,6 +78,12 @@ final class BurnInputConformanceTests: XCTestCase {
         let readme = try String(contentsOf: tree.appendingPathComponent("README.TXT"), encoding: .utf8)
         XCTAssertTrue(readme.contains(gb.display) && readme.contains(ir58.display) && readme.contains("北京协和医院"), readme)
 
+        // The pages are well-formed XHTML (an XML parser reads them).
+        for page in ["INDEX.HTM", "IHE_PDI/STU00001.HTM", "IHE_PDI/STU00002.HTM"] {
+            let xml = try runCommand("/usr/bin/python3", ["-c", "import sys, xml.dom.minidom; xml.dom.minidom.parse(sys.argv[1])",
+                                                           tree.appendingPathComponent(page).path])
+            XCTAssertEqual(xml.status, 0, "\(page) is not well-formed XHTML: \(xml.stderr)")
+        }
         // INDEX.HTM in headless Chromium: the DOM holds both names, and it renders to a PNG.
         let url = tree.appendingPathComponent("INDEX.HTM").absoluteString
         let dom = try runCommand(chromium, ["--headless", "--no-sandbox", "--disable-gpu", "--dump-dom", url])
