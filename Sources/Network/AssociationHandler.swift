@@ -21,48 +21,49 @@ final class ServerState: @unchecked Sendable {
     func release() { lock.lock(); active -= 1; lock.unlock() }
     var activeCount: Int { lock.lock(); defer { lock.unlock() }; return active }
 
-    func add(_ channel: Channel) -> Int {
+    /// Counts an open connection; false (and not counted) when `limit` are open already.
+    func add(_ channel: Channel, limit: Int) -> Bool {
         lock.lock(); defer { lock.unlock() }
+        guard channels.count < limit else { return false }
         channels[ObjectIdentifier(channel)] = channel
-        return channels.count
+        return true
     }
     func remove(_ channel: Channel) { lock.lock(); channels[ObjectIdentifier(channel)] = nil; lock.unlock() }
     var openChannels: [Channel] { lock.lock(); defer { lock.unlock() }; return Array(channels.values) }
 }
 
-/// What the acceptor side of an association needs.
-struct AcceptorSetup: Sendable {
-    var policy: AssociationPolicy
-    var registry: ServiceRegistry
-    var server: ServerState
-    var events: AsyncStream<AssociationEvent>.Continuation?
-    var logger: Logger
+/// What the acceptor side of an association needs: one instance per server, shared by its
+/// associations (a class, so each association holds one reference rather than a copy).
+final class AcceptorSetup: Sendable {
+    let policy: AssociationPolicy
+    let registry: ServiceRegistry
+    let server: ServerState
+    let events: AsyncStream<AssociationEvent>.Continuation?
+    let logger: Logger
     /// Which events reach `events`: each one delivered wakes the consumer on another thread,
     /// so a server that does not need the frequent ones (accepted, released, every response)
     /// filters them here, on the event loop.
-    var eventFilter: @Sendable (AssociationEvent) -> Bool = { _ in true }
+    let eventFilter: @Sendable (AssociationEvent) -> Bool
+    /// Task executors of the server's event loops, for services run on their association's loop.
+    let executors: EventLoopTaskExecutors
+    /// The transfer syntaxes each registered SOP class accepts, computed once per server rather
+    /// than for every association.
+    let supportedSyntaxes: [String: [String]]
 
-    func emit(_ event: AssociationEvent) {
-        if let events, eventFilter(event) { events.yield(event) }
-    }
-
-    /// The transfer syntaxes each registered SOP class accepts, computed once per server
-    /// (`prepared()`) rather than for every association.
-    var supportedSyntaxes: [String: [String]]?
-
-    func supported() -> [String: [String]] {
-        if let supportedSyntaxes { return supportedSyntaxes }
+    init(policy: AssociationPolicy, registry: ServiceRegistry, server: ServerState, events: AsyncStream<AssociationEvent>.Continuation?,
+         logger: Logger, eventFilter: @escaping @Sendable (AssociationEvent) -> Bool = { _ in true },
+         executors: EventLoopTaskExecutors = EventLoopTaskExecutors([])) {
+        self.policy = policy; self.registry = registry; self.server = server; self.events = events
+        self.logger = logger; self.eventFilter = eventFilter; self.executors = executors
         var supported: [String: [String]] = [:]
         for uid in registry.sopClassUIDs {
             supported[uid] = registry.service(for: uid)?.transferSyntaxes ?? policy.transferSyntaxes
         }
-        return supported
+        supportedSyntaxes = supported
     }
 
-    func prepared() -> AcceptorSetup {
-        var s = self
-        s.supportedSyntaxes = supported()
-        return s
+    func emit(_ event: AssociationEvent) {
+        if let events, eventFilter(event) { events.yield(event) }
     }
 }
 
@@ -89,8 +90,10 @@ final class AssociationHandler: ChannelInboundHandler {
     private var fsm: AssociationStateMachine
     private var context: ChannelHandlerContext?
     private var logger: Logger
-    private var artim: Scheduled<Void>?
-    private var idleCheck: Scheduled<Void>?
+    /// ARTIM and the idle check share one scheduled wake-up (`AssociationTimer`).
+    private var timer: AssociationTimer
+    private var wakeup: Scheduled<Void>?
+    private var closed = false
     private var lastRead = NIODeadline.now()
     private var peer = "?"
 
@@ -104,18 +107,25 @@ final class AssociationHandler: ChannelInboundHandler {
 
     private lazy var aggregator = PDataAggregator { [unowned self] command, contextID in try self.makeSink(command, contextID) }
     private var queue: [DIMSEMessage] = []
-    private var busy = false
+    /// Requests being performed now; at most the negotiated window (PS3.7 §D.3.3.3).
+    private var inFlight = 0
     private var releaseRequested = false
     private var nextMessageID: UInt16 = 0
     private var pendingResponses: [UInt16: EventLoopPromise<DIMSEMessage>] = [:]
+    /// Requests waiting for room in the operations window (their promises are in `pendingResponses`).
+    private var heldRequests: [(command: DIMSECommand, dataSet: ByteBuffer?, contextID: UInt8)] = []
     private var releasePromise: EventLoopPromise<Void>?
     private var readingPaused = false
 
     init(role: Role) {
         self.role = role
         switch role {
-        case .acceptor(let a): fsm = AssociationStateMachine(isRequestor: false); logger = a.logger
-        case .requestor(let r): fsm = AssociationStateMachine(isRequestor: true); logger = r.logger
+        case .acceptor(let a):
+            fsm = AssociationStateMachine(isRequestor: false); logger = a.logger
+            timer = AssociationTimer(idleTimeout: a.policy.idleTimeout)
+        case .requestor(let r):
+            fsm = AssociationStateMachine(isRequestor: true); logger = r.logger
+            timer = AssociationTimer(idleTimeout: nil)
         }
     }
 
@@ -177,6 +187,7 @@ final class AssociationHandler: ChannelInboundHandler {
         perform(event: .evt17)
         teardown(error: lastAbort.map { AssociationError.aborted($0) } ?? .connectionClosed)
         if case .acceptor(let a) = role {
+            a.server.remove(context.channel)
             a.emit(.closed(id: associationID, peer: peer))
         }
         context.fireChannelInactive()
@@ -199,13 +210,14 @@ final class AssociationHandler: ChannelInboundHandler {
     }
 
     private func teardown(error: AssociationError) {
-        artim?.cancel(); artim = nil
-        idleCheck?.cancel(); idleCheck = nil
+        closed = true
+        wakeup?.cancel(); wakeup = nil; timer.cancelled()
         aggregator.cancel()
         for m in queue { if case .file(let p, _, _)? = m.dataSet { unlink(p) } }
         queue.removeAll()
         let pending = pendingResponses
         pendingResponses.removeAll()
+        heldRequests.removeAll()
         for (_, p) in pending { p.fail(error) }
         releasePromise?.fail(error); releasePromise = nil
         if case .requestor(let r) = role, negotiated == nil { r.established.fail(error) }
@@ -251,7 +263,7 @@ final class AssociationHandler: ChannelInboundHandler {
         case .sendReleaseRQ:
             context.writeAndFlush(wrapOutboundOut(.releaseRQ), promise: nil)
         case .indicateRelease:
-            if fsm.state == .sta9 || fsm.state == .sta12 || !busy && queue.isEmpty {
+            if fsm.state == .sta9 || fsm.state == .sta12 || inFlight == 0 && queue.isEmpty {
                 perform(event: .evt14)
             } else {
                 releaseRequested = true
@@ -269,18 +281,14 @@ final class AssociationHandler: ChannelInboundHandler {
         case .indicateAbort, .indicateProviderAbort:
             teardown(error: lastAbort.map { AssociationError.aborted($0) } ?? .aborted(.providerNotSpecified))
         case .startARTIM:
-            artim?.cancel()
             let timeout: Double
             switch role {
             case .acceptor(let a): timeout = a.policy.artimTimeout
             case .requestor: timeout = 10
             }
-            artim = context.eventLoop.assumeIsolated().scheduleTask(in: .milliseconds(Int64(timeout * 1000))) { [self] in
-                artim = nil
-                perform(event: .evt18)
-            }
+            schedule(timer.startARTIM(timeout: timeout, now: .now()), on: context.eventLoop)
         case .stopARTIM:
-            artim?.cancel(); artim = nil
+            timer.stopARTIM()
         case .closeTransport:
             context.close(promise: nil)
         case .ignore:
@@ -292,7 +300,7 @@ final class AssociationHandler: ChannelInboundHandler {
 
     private func evaluate(_ rq: AssociateRQ?) {
         guard case .acceptor(let a) = role, let rq, let context else { return }
-        let supported = a.supported()
+        let supported = a.supportedSyntaxes
         var outcome: AssociationNegotiator.Outcome = .reject(.noReasonGiven)
         let id = a.server.admit { active in
             outcome = AssociationNegotiator.negotiate(rq, policy: a.policy, supported: supported, activeAssociations: active)
@@ -313,7 +321,7 @@ final class AssociationHandler: ChannelInboundHandler {
                                       peer: peer, acceptedContexts: n.contexts.count))
             logger.debug("accepted association \(id ?? 0) from \(rq.callingAETitle)@\(peer): \(n.contexts.count) contexts")
             perform(event: .evt7)
-            startIdleCheck(timeout: a.policy.idleTimeout, on: context.eventLoop)
+            schedule(timer.startIdleChecks(now: .now()), on: context.eventLoop)
         case .reject(let rj):
             pendingRJ = rj
             a.emit(.rejected(peer: peer, callingAETitle: rq.callingAETitle, calledAETitle: rq.calledAETitle, reason: rj))
@@ -322,19 +330,25 @@ final class AssociationHandler: ChannelInboundHandler {
         }
     }
 
-    private func startIdleCheck(timeout: Double, on loop: EventLoop) {
-        let period = TimeAmount.milliseconds(Int64(max(0.05, min(timeout / 4, 5)) * 1000))
-        let limit = TimeAmount.milliseconds(Int64(timeout * 1000))
-        idleCheck = loop.assumeIsolated().scheduleTask(in: period) { [self] in
-            idleCheck = nil
-            guard fsm.state == .sta6 else { return }
-            if !busy, queue.isEmpty, NIODeadline.now() - lastRead > limit {
-                logger.debug("association \(associationID ?? 0) idle for \(timeout) s; aborting")
-                perform(event: .evt15)
-            } else {
-                startIdleCheck(timeout: timeout, on: loop)
-            }
+    /// Schedules the association's one wake-up (nil: the pending one comes soon enough).
+    private func schedule(_ deadline: NIODeadline?, on loop: EventLoop) {
+        guard let deadline, !closed else { return }
+        wakeup?.cancel()
+        wakeup = loop.assumeIsolated().scheduleTask(deadline: deadline) { [self] in timerFired(on: loop) }
+    }
+
+    private func timerFired(on loop: EventLoop) {
+        wakeup = nil
+        let now = NIODeadline.now()
+        let due = timer.fired(now: now)
+        if due.artimExpired { perform(event: .evt18) }
+        if due.checkIdle, fsm.state == .sta6, case .acceptor(let a) = role, inFlight == 0, queue.isEmpty,
+           now - lastRead > .milliseconds(Int64(a.policy.idleTimeout * 1000)) {
+            logger.debug("association \(associationID ?? 0) idle for \(a.policy.idleTimeout) s; aborting")
+            perform(event: .evt15)
         }
+        // The next wake-up `fired` armed, unless an action above scheduled one already.
+        if closed { timer.cancelled() } else if wakeup == nil, let next = timer.wakeup { schedule(next, on: loop) }
     }
 
     // MARK: DIMSE
@@ -393,20 +407,26 @@ final class AssociationHandler: ChannelInboundHandler {
             if message.command.status?.category == .pending { return }
             pendingResponses[id] = nil
             p.succeed(message)
+            sendHeldRequest()
         } else {
             logger.debug("unexpected \(message.command.field) from \(peer); ignored")
         }
     }
 
+    /// Starts queued requests while the Asynchronous Operations Window has room (PS3.7 §D.3.3.3):
+    /// one at a time by default; with a negotiated window, up to that many run concurrently and
+    /// each is answered as it completes, with its own Message ID Being Responded To.
     private func processNext() {
         guard let context else { return }
-        guard !busy else { return }
-        guard !queue.isEmpty else {
-            if releaseRequested, fsm.state == .sta8 { releaseRequested = false; perform(event: .evt14) }
-            return
+        let window = negotiated.map { $0.operationsWindow.maxInvoked == 0 ? Int.max : Int($0.operationsWindow.maxInvoked) } ?? 1
+        while inFlight < window, !queue.isEmpty {
+            invoke(queue.removeFirst(), context: context)
         }
-        let message = queue.removeFirst()
         updateReading()
+        if queue.isEmpty, inFlight == 0, releaseRequested, fsm.state == .sta8 { releaseRequested = false; perform(event: .evt14) }
+    }
+
+    private func invoke(_ message: DIMSEMessage, context: ChannelHandlerContext) {
         let registry: ServiceRegistry?
         switch role {
         case .acceptor(let a): registry = a.registry
@@ -420,23 +440,27 @@ final class AssociationHandler: ChannelInboundHandler {
             if message.command.field != .cCancelRQ {
                 respond(to: message, syntax: syntax, with: DIMSEResponse(status: .sopClassNotSupported, errorComment: "no service for \(sopClass)"))
             }
-            processNext()
             return
         }
-        busy = true
+        inFlight += 1
         let request = DIMSERequest(command: message.command, contextID: message.contextID, transferSyntax: syntax, dataSet: message.dataSet)
         let promise = context.eventLoop.makePromise(of: DIMSEResponse.self)
-        promise.completeWithTask {
-            do { return try await service.handle(request, context: ctx) }
-            catch let e as DIMSEServiceError { return DIMSEResponse(status: e.status, errorComment: e.comment) }
-            catch { return DIMSEResponse(status: service.failureStatus, errorComment: "\(error)") }
+        Task(executorPreference: service.execution == .eventLoop ? taskExecutor(for: context.eventLoop) : nil) {
+            do { promise.succeed(try await service.handle(request, context: ctx)) }
+            catch let e as DIMSEServiceError { promise.succeed(DIMSEResponse(status: e.status, errorComment: e.comment)) }
+            catch { promise.succeed(DIMSEResponse(status: service.failureStatus, errorComment: "\(error)")) }
         }
         promise.futureResult.assumeIsolated().whenSuccess { [self] response in
-            busy = false
+            inFlight -= 1
             if case .file(let p, _, _)? = message.dataSet { unlink(p) } // the service moved it if it keeps it
             respond(to: message, syntax: syntax, with: response)
             processNext()
         }
+    }
+
+    private func taskExecutor(for loop: EventLoop) -> EventLoopTaskExecutor {
+        if case .acceptor(let a) = role { return a.executors.executor(for: loop) }
+        return EventLoopTaskExecutor(loop)
     }
 
     private func respond(to message: DIMSEMessage, syntax: TransferSyntax, with response: DIMSEResponse) {
@@ -479,15 +503,38 @@ final class AssociationHandler: ChannelInboundHandler {
 
     // MARK: Requestor operations (called on the event loop)
 
+    /// Sends a request, or holds it until the Asynchronous Operations Window has room (PS3.7
+    /// §D.3.3.3: at most `maxInvoked` requests outstanding; 1 unless a larger window was negotiated).
     func request(_ command: DIMSECommand, dataSet: ByteBuffer?, contextID: UInt8, promise: EventLoopPromise<DIMSEMessage>) {
         var command = command
         nextMessageID &+= 1
         if nextMessageID == 0 { nextMessageID = 1 }
         command.messageID = nextMessageID
         pendingResponses[nextMessageID] = promise
+        let window = negotiated.map { $0.operationsWindow.maxInvoked == 0 ? Int.max : Int($0.operationsWindow.maxInvoked) } ?? 1
+        if pendingResponses.count - heldRequests.count > window {
+            heldRequests.append((command, dataSet, contextID))
+        } else {
+            transmit(command, dataSet: dataSet, contextID: contextID)
+        }
+    }
+
+    private func transmit(_ command: DIMSECommand, dataSet: ByteBuffer?, contextID: UInt8) {
+        guard let id = command.messageID, let promise = pendingResponses[id] else { return } // timed out while held
         if !sendMessage(command, dataSet: dataSet, contextID: contextID) {
-            pendingResponses[nextMessageID] = nil
+            pendingResponses[id] = nil
             promise.fail(AssociationError.invalidState(stateDescription))
+        }
+    }
+
+    /// A response arrived: send the next held request.
+    private func sendHeldRequest() {
+        while !heldRequests.isEmpty {
+            let (command, dataSet, contextID) = heldRequests.removeFirst()
+            if let id = command.messageID, pendingResponses[id] != nil {
+                transmit(command, dataSet: dataSet, contextID: contextID)
+                return
+            }
         }
     }
 

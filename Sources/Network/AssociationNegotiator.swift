@@ -61,8 +61,15 @@ public enum AssociationNegotiator {
 
         var info = UserInformation(maxPDULength: policy.maxPDULength, implementationClassUID: Implementation.classUID,
                                    implementationVersionName: Implementation.versionName)
-        // Asynchronous operations are not performed: answer a proposed window with 1/1 (PS3.7 §D.3.3.3).
-        if rq.userInformation.asyncOperationsWindow != nil { info.asyncOperationsWindow = AsyncOperationsWindow(maxInvoked: 1, maxPerformed: 1) }
+        // Asynchronous Operations Window, PS3.7 §D.3.3.3: the requestor may invoke as many operations
+        // as it proposed, up to the policy's limit (a proposed 0 is unlimited); it performs ours one
+        // at a time. Without a proposal the default window 1/1 holds and no item is returned.
+        var window = AsyncOperationsWindow.synchronous
+        if let proposed = rq.userInformation.asyncOperationsWindow {
+            let limit = UInt16(clamping: max(1, policy.maxOperationsInvoked))
+            window.maxInvoked = proposed.maxInvoked == 0 ? limit : min(proposed.maxInvoked, limit)
+            info.asyncOperationsWindow = window
+        }
         info.roleSelections = roleReplies
         let ac = AssociateAC(calledAETitle: rq.calledAETitle, callingAETitle: rq.callingAETitle,
                              presentationContexts: acContexts, userInformation: info)
@@ -71,7 +78,7 @@ public enum AssociationNegotiator {
                                                localMaxPDULength: policy.maxPDULength,
                                                peerImplementationClassUID: rq.userInformation.implementationClassUID,
                                                peerImplementationVersionName: rq.userInformation.implementationVersionName,
-                                               userIdentity: rq.userInformation.userIdentity)
+                                               userIdentity: rq.userInformation.userIdentity, operationsWindow: window)
         return .accept(ac, negotiated)
     }
 
@@ -98,6 +105,9 @@ public enum AssociationNegotiator {
                                      localMaxPDULength: rq.userInformation.maxPDULength ?? 0,
                                      peerImplementationClassUID: ac.userInformation.implementationClassUID,
                                      peerImplementationVersionName: ac.userInformation.implementationVersionName,
-                                     userIdentity: rq.userInformation.userIdentity)
+                                     userIdentity: rq.userInformation.userIdentity,
+                                     // No window item in the answer: the default 1/1 (PS3.7 §D.3.3.3.1).
+                                     operationsWindow: rq.userInformation.asyncOperationsWindow == nil ? .synchronous
+                                         : ac.userInformation.asyncOperationsWindow ?? .synchronous)
     }
 }

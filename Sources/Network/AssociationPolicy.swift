@@ -18,6 +18,11 @@ public struct AssociationPolicy: Sendable {
     /// SOP classes for which this side also takes the SCU role when a requestor proposes role
     /// reversal (PS3.7 §D.3.3.4).
     public var scuRoleSOPClasses: Set<String>
+    /// Operations a requestor may have outstanding at once on one association when it proposes an
+    /// Asynchronous Operations Window (PS3.7 §D.3.3.3); they are performed concurrently and each
+    /// answered when done. 1 answers every proposal 1/1 (synchronous). Without a proposal the
+    /// association is synchronous, as the default window is 1/1.
+    public var maxOperationsInvoked: Int
     /// ARTIM timeout (PS3.8 §9.1.5): seconds to wait for A-ASSOCIATE-RQ and for the peer to close.
     public var artimTimeout: Double
     /// An established association with no inbound data for this long is aborted.
@@ -26,7 +31,8 @@ public struct AssociationPolicy: Sendable {
     public init(aeTitle: String, calledAETitles: Set<String>? = nil, callingAETitles: Set<String>? = nil,
                 maxPDULength: UInt32 = 131_072, maxAssociations: Int = 64,
                 transferSyntaxes: [String] = [TransferSyntax.explicitVRLittleEndian.uid, TransferSyntax.implicitVRLittleEndian.uid],
-                scuRoleSOPClasses: Set<String> = [], artimTimeout: Double = 30, idleTimeout: Double = 300) {
+                scuRoleSOPClasses: Set<String> = [], maxOperationsInvoked: Int = 16, artimTimeout: Double = 30,
+                idleTimeout: Double = 300) {
         self.aeTitle = aeTitle
         self.calledAETitles = calledAETitles ?? [aeTitle]
         self.callingAETitles = callingAETitles
@@ -34,6 +40,7 @@ public struct AssociationPolicy: Sendable {
         self.maxAssociations = maxAssociations
         self.transferSyntaxes = transferSyntaxes
         self.scuRoleSOPClasses = scuRoleSOPClasses
+        self.maxOperationsInvoked = maxOperationsInvoked
         self.artimTimeout = artimTimeout
         self.idleTimeout = idleTimeout
     }
@@ -72,6 +79,9 @@ public struct NegotiatedAssociation: Equatable, Sendable {
     public var peerImplementationClassUID: String?
     public var peerImplementationVersionName: String?
     public var userIdentity: UserIdentityRQ?
+    /// The Asynchronous Operations Window in force (PS3.7 §D.3.3.3): how many operations the
+    /// requestor may invoke, and perform, at once; 0 is unlimited. 1/1 when none was negotiated.
+    public var operationsWindow: AsyncOperationsWindow = .synchronous
 
     /// The first accepted context for `abstractSyntax`, preferring `transferSyntax` when given.
     public func context(for abstractSyntax: String, transferSyntax: String? = nil) -> AcceptedPresentationContext? {

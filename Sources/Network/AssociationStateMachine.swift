@@ -134,7 +134,7 @@ public struct AssociationStateMachine: Sendable {
 
     /// PS3.8 Table 9-10, cell by cell.
     static func table(_ e: Event, _ s: State) -> ActionName? {
-        let established: Set<State> = [.sta6, .sta7, .sta8, .sta9, .sta10, .sta11, .sta12]
+        let established = (State.sta6.rawValue ... State.sta12.rawValue).contains(s.rawValue) // no Set built per event
         switch e {
         case .evt1: return s == .sta1 ? .ae1 : nil
         case .evt2: return s == .sta4 ? .ae2 : nil
@@ -144,7 +144,7 @@ public struct AssociationStateMachine: Sendable {
             case .sta5: return .ae3
             case .sta13: return .aa6
             case .sta3: return .aa8
-            default: return established.contains(s) ? .aa8 : nil
+            default: return established ? .aa8 : nil
             }
         case .evt4:
             switch s {
@@ -152,7 +152,7 @@ public struct AssociationStateMachine: Sendable {
             case .sta5: return .ae4
             case .sta13: return .aa6
             case .sta3: return .aa8
-            default: return established.contains(s) ? .aa8 : nil
+            default: return established ? .aa8 : nil
             }
         case .evt5: return s == .sta1 ? .ae5 : nil
         case .evt6:
@@ -160,7 +160,7 @@ public struct AssociationStateMachine: Sendable {
             case .sta2: return .ae6
             case .sta13: return .aa7
             case .sta3, .sta5: return .aa8
-            default: return established.contains(s) ? .aa8 : nil
+            default: return established ? .aa8 : nil
             }
         case .evt7: return s == .sta3 ? .ae7 : nil
         case .evt8: return s == .sta3 ? .ae8 : nil
@@ -200,20 +200,20 @@ public struct AssociationStateMachine: Sendable {
             switch s {
             case .sta3, .sta5: return .aa1
             case .sta4: return .aa2
-            default: return established.contains(s) ? .aa1 : nil
+            default: return established ? .aa1 : nil
             }
         case .evt16:
             switch s {
             case .sta2, .sta13: return .aa2
             case .sta3, .sta5: return .aa3
-            default: return established.contains(s) ? .aa3 : nil
+            default: return established ? .aa3 : nil
             }
         case .evt17:
             switch s {
             case .sta2: return .aa5
             case .sta13: return .ar5
             case .sta3, .sta4, .sta5: return .aa4
-            default: return established.contains(s) ? .aa4 : nil
+            default: return established ? .aa4 : nil
             }
         case .evt18:
             switch s { case .sta2, .sta13: return .aa2; default: return nil }
@@ -222,7 +222,7 @@ public struct AssociationStateMachine: Sendable {
             case .sta2: return .aa1
             case .sta13: return .aa7
             case .sta3, .sta5: return .aa8
-            default: return established.contains(s) ? .aa8 : nil
+            default: return established ? .aa8 : nil
             }
         }
     }

@@ -29,8 +29,11 @@ public struct DICOMClient: Sendable {
     }
 
     /// Proposes `contexts` (IDs are assigned 1, 3, 5, … when 0) and waits for the answer.
+    /// - Parameter operationsWindow: an Asynchronous Operations Window to propose (PS3.7 §D.3.3.3);
+    ///   `send` then keeps up to the accepted number of requests outstanding. nil: one at a time.
     public func associate(contexts: [PresentationContextRQ], roleSelections: [RoleSelection] = [],
-                          userIdentity: UserIdentityRQ? = nil, services: ServiceRegistry? = nil,
+                          userIdentity: UserIdentityRQ? = nil, operationsWindow: AsyncOperationsWindow? = nil,
+                          services: ServiceRegistry? = nil,
                           group: EventLoopGroup = MultiThreadedEventLoopGroup.singleton) async throws -> DICOMAssociation {
         var numbered = contexts
         for i in numbered.indices where numbered[i].id == 0 { numbered[i].id = UInt8(truncatingIfNeeded: 2 * i + 1) }
@@ -38,6 +41,7 @@ public struct DICOMClient: Sendable {
                                    implementationVersionName: Implementation.versionName)
         info.roleSelections = roleSelections
         info.userIdentity = userIdentity
+        info.asyncOperationsWindow = operationsWindow
         let rq = AssociateRQ(calledAETitle: calledAETitle, callingAETitle: callingAETitle, presentationContexts: numbered,
                              userInformation: info)
         let sslContext = try tls.map { try NIOSSLContext(configuration: $0) }
@@ -46,7 +50,7 @@ public struct DICOMClient: Sendable {
         let established = loop.makePromise(of: NegotiatedAssociation.self)
         let channel = try await ClientBootstrap(group: loop)
             .connectTimeout(.milliseconds(Int64(connectTimeout * 1000)))
-            .channelOption(ChannelOptions.socketOption(.tcp_nodelay), value: 1)
+            .channelOption(ChannelOptions.tcpOption(.tcp_nodelay), value: 1) // not socketOption: that is SOL_SOCKET, i.e. SO_DEBUG
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     let handler = AssociationHandler(role: .requestor(RequestorSetup(request: rq, established: established,
@@ -103,7 +107,8 @@ public final class DICOMAssociation: Sendable {
         self.channel = channel; self.handler = handler; self.negotiated = negotiated; self.request = request; self.client = client
     }
 
-    /// Sends a request and waits for its final response (message ID assigned here).
+    /// Sends a request and waits for its final response (message ID assigned here). Concurrent
+    /// calls keep up to the negotiated operations window outstanding; the rest wait their turn.
     public func send(_ command: DIMSECommand, dataSet: ByteBuffer? = nil, contextID: UInt8) async throws -> DIMSEMessage {
         let loop = channel.eventLoop
         let promise = loop.makePromise(of: DIMSEMessage.self)

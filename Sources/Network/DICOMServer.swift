@@ -2,6 +2,9 @@ import Logging
 import NIOCore
 import NIOPosix
 import NIOSSL
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// An SCP: listens, negotiates each association by its policy and serves the registered services.
 /// Each association runs on its own channel; a slow or broken peer holds only its own.
@@ -31,59 +34,98 @@ public final class DICOMServer: Sendable {
     public let port: Int
     /// What happens on the server's associations.
     public let events: AsyncStream<AssociationEvent>
-    private let channel: Channel
+    private let listeners: [Channel]
     private let state: ServerState
     private let continuation: AsyncStream<AssociationEvent>.Continuation
 
-    private init(port: Int, channel: Channel, state: ServerState, events: AsyncStream<AssociationEvent>,
+    private init(port: Int, listeners: [Channel], state: ServerState, events: AsyncStream<AssociationEvent>,
                  continuation: AsyncStream<AssociationEvent>.Continuation) {
-        self.port = port; self.channel = channel; self.state = state; self.events = events; self.continuation = continuation
+        self.port = port; self.listeners = listeners; self.state = state; self.events = events; self.continuation = continuation
     }
 
     /// Established associations right now.
     public var activeAssociations: Int { state.activeCount }
 
+    /// Listens on every event loop of `group` with its own socket (SO_REUSEPORT): the kernel spreads
+    /// connections over the loops and each association stays on the loop that accepted it, so
+    /// setting one up hands nothing to another thread.
     public static func start(_ configuration: Configuration, services: ServiceRegistry,
                              group: EventLoopGroup = MultiThreadedEventLoopGroup.singleton) async throws -> DICOMServer {
         let state = ServerState()
         let (events, continuation) = AsyncStream<AssociationEvent>.makeStream(bufferingPolicy: .bufferingNewest(4096))
         let sslContext = try configuration.tls.map { try NIOSSLContext(configuration: $0) }
+        var loops: [EventLoop] = []
+        for loop in group.makeIterator() { loops.append(loop) }
         let setup = AcceptorSetup(policy: configuration.policy, registry: services, server: state, events: continuation,
-                                  logger: configuration.logger, eventFilter: configuration.eventFilter).prepared()
+                                  logger: configuration.logger, eventFilter: configuration.eventFilter,
+                                  executors: EventLoopTaskExecutors(loops))
         let maxConnections = configuration.maxConnections
-        let bootstrap = ServerBootstrap(group: group)
-            .serverChannelOption(ChannelOptions.backlog, value: 256)
-            .serverChannelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
-            .childChannelOption(ChannelOptions.socketOption(.tcp_nodelay), value: 1)
-            .childChannelOption(ChannelOptions.maxMessagesPerRead, value: 4)
-            .childChannelOption(ChannelOptions.writeBufferWaterMark, value: .init(low: 64 * 1024, high: 1 << 20))
-            .childChannelInitializer { channel in
-                if state.add(channel) > maxConnections {
-                    state.remove(channel)
-                    return channel.close()
+        func bootstrap(on loop: EventLoop, reusePort: Bool) -> ServerBootstrap {
+            ServerBootstrap(group: loop, childGroup: loop)
+                .serverChannelOption(ChannelOptions.backlog, value: 256)
+                .serverChannelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
+                .serverChannelOption(reusePortOption, value: reusePort ? 1 : 0)
+                // Accepted sockets inherit TCP_NODELAY from the listener (IPPROTO_TCP level; NIO sets
+                // it by default), so the child needs no setsockopt of its own.
+                .serverChannelOption(ChannelOptions.tcpOption(.tcp_nodelay), value: 1)
+                .childChannelInitializer { channel in
+                    // Options and handlers are set synchronously: the bootstrap's child options are
+                    // applied through a chain of futures per connection.
+                    channel.eventLoop.makeCompletedFuture {
+                        guard state.add(channel, limit: maxConnections) else {
+                            channel.close(promise: nil)
+                            return
+                        }
+                        do {
+                            if let options = channel.syncOptions {
+                                try options.setOption(ChannelOptions.maxMessagesPerRead, value: 4)
+                                try options.setOption(ChannelOptions.writeBufferWaterMark, value: .init(low: 64 * 1024, high: 1 << 20))
+                            }
+                            // The handler takes the channel off `state` when it closes.
+                            let handler = AssociationHandler(role: .acceptor(setup))
+                            try channel.pipeline.syncOperations.configureDICOMPipeline(
+                                tls: sslContext.map { NIOSSLServerHandler(context: $0) },
+                                maxPDULength: setup.policy.maxPDULength, handler: handler)
+                        } catch {
+                            state.remove(channel)
+                            throw error
+                        }
+                    }
                 }
-                channel.closeFuture.whenComplete { _ in state.remove(channel) }
-                return channel.eventLoop.makeCompletedFuture {
-                    let handler = AssociationHandler(role: .acceptor(setup))
-                    try channel.pipeline.syncOperations.configureDICOMPipeline(
-                        tls: sslContext.map { NIOSSLServerHandler(context: $0) },
-                        maxPDULength: setup.policy.maxPDULength, handler: handler)
-                }
+        }
+        var port = configuration.port
+        if loops.count > 1, port != 0 {
+            // SO_REUSEPORT would also let us share a port another server of this user already holds:
+            // a plain bind first fails with "address in use" as a single listener would.
+            let probe = try await bootstrap(on: loops[0], reusePort: false).bind(host: configuration.host, port: port).get()
+            try await probe.close()
+        }
+        var listeners: [Channel] = []
+        do {
+            for loop in loops {
+                let channel = try await bootstrap(on: loop, reusePort: loops.count > 1).bind(host: configuration.host, port: port).get()
+                if port == 0 { port = channel.localAddress?.port ?? 0 }
+                listeners.append(channel)
             }
-        let channel = try await bootstrap.bind(host: configuration.host, port: configuration.port).get()
-        let port = channel.localAddress?.port ?? configuration.port
-        return DICOMServer(port: port, channel: channel, state: state, events: events, continuation: continuation)
+        } catch {
+            for c in listeners { try? await c.close() }
+            throw error
+        }
+        return DICOMServer(port: port, listeners: listeners, state: state, events: events, continuation: continuation)
     }
 
     /// Stops listening and closes every open association.
     public func close() async {
-        try? await channel.close()
+        for c in listeners { try? await c.close() }
         for c in state.openChannels { try? await c.close() }
         continuation.finish()
     }
 
-    /// Waits until the listening channel closes.
+    /// Waits until the server is closed.
     public func wait() async throws {
-        try await channel.closeFuture.get()
+        for c in listeners { try await c.closeFuture.get() }
     }
 }
+
+/// SO_REUSEPORT (Linux 3.9+), which `ChannelOptions` does not name.
+private let reusePortOption = ChannelOptions.Types.SocketOption(level: .socket, name: .init(rawValue: SO_REUSEPORT))

@@ -1,5 +1,6 @@
 import DICOM
 import Foundation
+import Synchronization
 
 /// A DIMSE request as a service sees it: the command, its presentation context and the data set.
 public struct DIMSERequest: Sendable {
@@ -46,13 +47,13 @@ public struct DIMSEServiceError: Error, Sendable, CustomStringConvertible {
 
 /// Per-association state services may keep (e.g. a print session), shared by the services of one
 /// association and released with it.
-public final class AssociationState: @unchecked Sendable {
-    private let lock = NSLock()
-    private var values: [String: any Sendable] = [:]
+public final class AssociationState: Sendable {
+    // A Mutex lives inside the object: one allocation per association, not two as with NSLock.
+    private let values = Mutex<[String: any Sendable]>([:])
     public init() {}
     public subscript(key: String) -> (any Sendable)? {
-        get { lock.lock(); defer { lock.unlock() }; return values[key] }
-        set { lock.lock(); defer { lock.unlock() }; values[key] = newValue }
+        get { values.withLock { $0[key] } }
+        set { values.withLock { $0[key] = newValue } }
     }
 }
 
@@ -67,6 +68,15 @@ public struct AssociationContext: Sendable {
     public var state: AssociationState
 }
 
+/// Where a service's `handle` runs.
+public enum DIMSEServiceExecution: Sendable {
+    /// On the association's event loop: no thread hop, the cheapest answer. Only for handlers that
+    /// never block (no waiting on locks held elsewhere, on slow disks, or on other associations).
+    case eventLoop
+    /// On Swift's global concurrent executor (the default): the handler may block briefly or work long.
+    case concurrent
+}
+
 /// A DIMSE service provider for some SOP classes (PS3.4): one per service class, plug-in style.
 public protocol DIMSEService: Sendable {
     /// The SOP classes this service provides as SCP.
@@ -79,11 +89,14 @@ public protocol DIMSEService: Sendable {
     func handle(_ request: DIMSERequest, context: AssociationContext) async throws -> DIMSEResponse
     /// The status for a thrown error that is not a `DIMSEServiceError`.
     var failureStatus: DIMSEStatus { get }
+    /// Where `handle` runs; default `.concurrent`.
+    var execution: DIMSEServiceExecution { get }
 }
 
 extension DIMSEService {
     public var transferSyntaxes: [String]? { nil }
     public var failureStatus: DIMSEStatus { .processingFailure }
+    public var execution: DIMSEServiceExecution { .concurrent }
     public func dataSetDestination(for command: DIMSECommand, transferSyntax: TransferSyntax,
                                    context: AssociationContext) throws -> DataSetDestination {
         .memory(limit: 16 << 20)

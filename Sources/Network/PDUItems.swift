@@ -120,4 +120,6 @@ public struct AsyncOperationsWindow: Equatable, Sendable {
     public var maxInvoked: UInt16
     public var maxPerformed: UInt16
     public init(maxInvoked: UInt16, maxPerformed: UInt16) { self.maxInvoked = maxInvoked; self.maxPerformed = maxPerformed }
+    /// The default window, one operation at a time each way (PS3.7 §D.3.3.3.1).
+    public static let synchronous = AsyncOperationsWindow(maxInvoked: 1, maxPerformed: 1)
 }

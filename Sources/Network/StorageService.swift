@@ -38,6 +38,9 @@ public struct StorageService: DIMSEService {
     public var sopClassUIDs: [String] { Self.storageSOPClassUIDs }
     public var transferSyntaxes: [String]? { Self.acceptedTransferSyntaxes }
     public var failureStatus: DIMSEStatus { .outOfResources }
+    /// A rename and one appended line, next to the data set writes the event loop already does;
+    /// with `durable` the fsync may stall, so it runs off the loop.
+    public var execution: DIMSEServiceExecution { durable ? .concurrent : .eventLoop }
 
     public func dataSetDestination(for command: DIMSECommand, transferSyntax: TransferSyntax,
                                    context: AssociationContext) throws -> DataSetDestination {

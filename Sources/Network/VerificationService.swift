@@ -2,6 +2,8 @@
 public struct VerificationService: DIMSEService {
     public init() {}
     public var sopClassUIDs: [String] { ["1.2.840.10008.1.1"] }
+    /// Answering C-ECHO never blocks.
+    public var execution: DIMSEServiceExecution { .eventLoop }
     public func handle(_ request: DIMSERequest, context: AssociationContext) async throws -> DIMSEResponse {
         guard request.command.field == .cEchoRQ else {
             return DIMSEResponse(status: .unrecognizedOperation, errorComment: "Verification only answers C-ECHO")

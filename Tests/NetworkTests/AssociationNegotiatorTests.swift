@@ -80,4 +80,32 @@ final class AssociationNegotiatorTests: XCTestCase {
         XCTAssertEqual(seen.contexts[1]?.requestorIsSCP, true)
         XCTAssertEqual(seen.contexts[1]?.requestorIsSCU, false)
     }
+
+    /// PS3.7 §D.3.3.3: the proposed window is granted up to the policy's limit, 0 (unlimited)
+    /// becomes the limit, our own invocations are one at a time; no proposal, no item, 1/1.
+    func testAsyncOperationsWindow() {
+        func answer(_ proposed: AsyncOperationsWindow?, limit: Int = 16) -> (AsyncOperationsWindow?, AsyncOperationsWindow?) {
+            var rq = request()
+            rq.userInformation.asyncOperationsWindow = proposed
+            var policy = AssociationPolicy(aeTitle: "SCP")
+            policy.maxOperationsInvoked = limit
+            guard case .accept(let ac, let n) = negotiate(rq, policy: policy) else { XCTFail("not accepted"); return (nil, nil) }
+            return (ac.userInformation.asyncOperationsWindow, n.operationsWindow)
+        }
+        XCTAssertEqual(answer(nil).0, nil)
+        XCTAssertEqual(answer(nil).1, .synchronous)
+        XCTAssertEqual(answer(AsyncOperationsWindow(maxInvoked: 5, maxPerformed: 3)).0, AsyncOperationsWindow(maxInvoked: 5, maxPerformed: 1))
+        XCTAssertEqual(answer(AsyncOperationsWindow(maxInvoked: 5, maxPerformed: 3)).1, AsyncOperationsWindow(maxInvoked: 5, maxPerformed: 1))
+        XCTAssertEqual(answer(AsyncOperationsWindow(maxInvoked: 40, maxPerformed: 0)).0, AsyncOperationsWindow(maxInvoked: 16, maxPerformed: 1))
+        XCTAssertEqual(answer(AsyncOperationsWindow(maxInvoked: 0, maxPerformed: 0), limit: 4).0, AsyncOperationsWindow(maxInvoked: 4, maxPerformed: 1))
+        XCTAssertEqual(answer(AsyncOperationsWindow(maxInvoked: 8, maxPerformed: 8), limit: 1).0, .synchronous)
+
+        // The requestor's view of the answer.
+        var rq = request()
+        rq.userInformation.asyncOperationsWindow = AsyncOperationsWindow(maxInvoked: 5, maxPerformed: 3)
+        guard case .accept(let ac, _) = negotiate(rq) else { return XCTFail() }
+        XCTAssertEqual(AssociationNegotiator.accepted(ac, for: rq).operationsWindow, AsyncOperationsWindow(maxInvoked: 5, maxPerformed: 1))
+        var silent = ac; silent.userInformation.asyncOperationsWindow = nil
+        XCTAssertEqual(AssociationNegotiator.accepted(silent, for: rq).operationsWindow, .synchronous)
+    }
 }
