@@ -1,22 +1,46 @@
 #!/usr/bin/env bash
-# Imaging codec speed, whole process, release build: `lightbox transcode DIR OUT --syntax explicit-le`
-# (one process for the folder, parallel across files) against DCMTK `dcmdjpeg`/`dcmdrle` (one
-# process per file, xargs -P1) and pydicom 3 `pixel_array` with the pylibjpeg plugins.
+# Imaging codec speed, whole process, release build.
 #
 #   scripts/bench-imaging.sh LIGHTBOX_BINARY [IMAGES] [SIZE]
-#   CODECS="jpll rle" scripts/bench-imaging.sh …   (a subset; default jpll jpeg rle jls)
+#   CODECS="jpll rle" scripts/bench-imaging.sh …   (a subset; default: every codec below)
 #
-# Builds a synthetic CT study (`lightbox synth`, IMAGES slices of SIZE², default 200 × 512²), then
-# JPEG Lossless SV1 (dcmcjpeg +e1), JPEG Baseline (dcmcjpeg +eb +Wm, 8-bit) and RLE (dcmcrle)
-# folders, JPEG-LS Lossless (dcmcjpls) too, and prints a markdown table with the times (hyperfine mean) and the ratios.
+# Builds a synthetic CT study (`lightbox synth`, IMAGES slices of SIZE², 16-bit signed, default
+# 200 × 512²), encodes it with tools Lightbox did not write, and times decoding the folder:
+#   jpll   JPEG Lossless SV1 (.70)        dcmcjpeg +e1
+#   jpeg   JPEG Baseline (.50, 8-bit)     dcmcjpeg +eb +Wm
+#   rle    RLE Lossless (.5)              dcmcrle
+#   jls    JPEG-LS Lossless (.80)         dcmcjpls
+#   j2k    JPEG 2000 Lossless (.90)       pydicom + pylibjpeg-openjpeg (OpenJPEG)
+#   j2kl   JPEG 2000 (.91, ratio 20)      pydicom + pylibjpeg-openjpeg
+#   htj2k  HTJ2K Lossless (.201, LRCP)    OpenJPH ojph_compress -reversible true, wrapped by pydicom
+#   htj2kr HTJ2K Lossless RPCL (.202)     OpenJPH ojph_compress -reversible true (RPCL)
+#   htj2kl HTJ2K (.203, irreversible)     OpenJPH ojph_compress -reversible false -qstep 0.001
+#
+# What each side does (hyperfine mean of 5 runs, wall clock, whole process):
+#   lightbox   one process for the folder: `lightbox transcode DIR OUT --syntax explicit-le` reads,
+#              decodes (CharLS, OpenJPEG with opj_codec_set_threads, libjpeg-turbo, or Swift) and
+#              WRITES every file as Explicit VR Little Endian, files in parallel on every core.
+#   dcmtk      `dcmdjpeg`/`dcmdrle`/`dcmdjpls`, one process per file (xargs -P1), reading and writing
+#              files; DCMTK 3.6.7 has no JPEG 2000 decoder, so those rows say n/a.
+#   pydicom    one Python process, `dcmread(f).pixel_array` per file, one core, decoded into memory
+#              only (no output written). Two columns:
+#              - "pydicom": the plugin pydicom 3 picks by default (printed in brackets). With
+#                python-gdcm installed that is GDCM (its bundled CharLS for JPEG-LS, OpenJPEG for
+#                J2K, IJG for JPEG); HTJ2K and RLE go to pylibjpeg.
+#              - "pydicom+pylibjpeg": `decoding_plugin="pylibjpeg"` (pylibjpeg-libjpeg, i.e. Thomas
+#                Richter's libjpeg, for JPEG and JPEG-LS; pylibjpeg-openjpeg for J2K and HTJ2K;
+#                pylibjpeg-rle), the configuration issue 3 names.
+# Lightbox's JPEG-LS and J2K time is almost all inside the same libraries pydicom's default path
+# uses (CharLS, OpenJPEG), so against that column the ratio is bounded by the number of cores.
 set -euo pipefail
 lightbox=${1:?usage: bench-imaging.sh LIGHTBOX_BINARY [IMAGES] [SIZE]}
 images=${2:-200}
 size=${3:-512}
 root=$(cd "$(dirname "$0")/.." && pwd)
 python="$root/.build/venv/bin/python"
-for tool in dcmcjpeg dcmdjpeg dcmcrle dcmdrle dcmcjpls dcmdjpls hyperfine; do
-  command -v "$tool" >/dev/null || { echo "bench-imaging: $tool not found (apt install dcmtk hyperfine)" >&2; exit 2; }
+codecs=${CODECS:-jpll jpeg rle jls j2k j2kl htj2k htj2kr htj2kl}
+for tool in dcmcjpeg dcmdjpeg dcmcrle dcmdrle dcmcjpls dcmdjpls hyperfine ojph_compress; do
+  command -v "$tool" >/dev/null || { echo "bench-imaging: $tool not found (scripts/install-deps.sh installs dcmtk, hyperfine, openjph-tools)" >&2; exit 2; }
 done
 work=$(mktemp -d "${TMPDIR:-/tmp}/bench-imaging.XXXXXX")
 trap 'rm -rf "$work"' EXIT
@@ -35,42 +59,109 @@ ls "$work/native" | xargs -P2 -I{} sh -c "
   dcmcrle '$work/native/{}' '$work/rle/{}' &&
   dcmcjpls '$work/native/{}' '$work/jls/{}'"
 
-cat > "$work/pydicom_all.py" <<'PY'
+# JPEG 2000 through pydicom's pylibjpeg-openjpeg encoder, HTJ2K through OpenJPH (OpenJPEG 2.5
+# cannot encode HTJ2K), both as single-fragment encapsulated pixel data written by pydicom.
+cat > "$work/make_j2k.py" <<'EOF'
+import os, subprocess, sys, tempfile, warnings
+import pydicom
+from pydicom.encaps import encapsulate
+from pydicom.uid import JPEG2000Lossless, JPEG2000, HTJ2KLossless, HTJ2KLosslessRPCL, HTJ2K
+warnings.simplefilter("ignore")
+src, root, kinds = sys.argv[1], sys.argv[2], sys.argv[3:]
+tmp = tempfile.mkdtemp()
+for k in kinds:
+    os.makedirs(os.path.join(root, k), exist_ok=True)
+for name in sorted(os.listdir(src)):
+    for k in kinds:
+        ds = pydicom.dcmread(os.path.join(src, name))
+        if k == "j2k":
+            ds.compress(JPEG2000Lossless, encoding_plugin="pylibjpeg")
+        elif k == "j2kl":
+            ds.compress(JPEG2000, j2k_cr=[20], encoding_plugin="pylibjpeg")
+        else:
+            arr = ds.pixel_array
+            raw, j2c = os.path.join(tmp, "f.yuv"), os.path.join(tmp, "f.j2c")
+            arr.astype(arr.dtype.newbyteorder("<")).tofile(raw)
+            args = ["ojph_compress", "-i", raw, "-o", j2c, "-dims", "{%d,%d}" % (ds.Columns, ds.Rows),
+                    "-num_comps", "1", "-signed", "true" if ds.PixelRepresentation else "false",
+                    "-bit_depth", str(ds.BitsStored), "-downsamp", "{1,1}"]
+            args += {"htj2k": ["-reversible", "true", "-prog_order", "LRCP"], "htj2kr": ["-reversible", "true"],
+                     "htj2kl": ["-reversible", "false", "-qstep", "0.001"]}[k]
+            subprocess.run(args, check=True, capture_output=True)
+            ds.PixelData = encapsulate([open(j2c, "rb").read()])
+            ds["PixelData"].VR = "OB"
+            ds.file_meta.TransferSyntaxUID = {"htj2k": HTJ2KLossless, "htj2kr": HTJ2KLosslessRPCL, "htj2kl": HTJ2K}[k]
+            if k == "htj2kl":
+                ds.LossyImageCompression = "01"
+        ds.save_as(os.path.join(root, k, name), enforce_file_format=True)
+EOF
+j2kinds=()
+for codec in $codecs; do case $codec in j2k|j2kl|htj2k|htj2kr|htj2kl) j2kinds+=("$codec");; esac; done
+if ((${#j2kinds[@]})); then
+  echo "bench-imaging: encoding ${j2kinds[*]} with pylibjpeg-openjpeg / OpenJPH" >&2
+  "$python" "$work/make_j2k.py" "$work/native" "$work" "${j2kinds[@]}"
+fi
+
+cat > "$work/pydicom_all.py" <<'EOF'
 import os, sys, warnings
 import pydicom
+from pydicom.pixels.decoders.base import get_decoder
 warnings.simplefilter("ignore")
-d = sys.argv[1]
+d, plugin = sys.argv[1], (sys.argv[2] if len(sys.argv) > 2 else "")
+names = sorted(os.listdir(d))
+if os.environ.get("SHOW_PLUGIN"):
+    # pydicom uses the first available plugin in its registration order.
+    ds = pydicom.dcmread(os.path.join(d, names[0]))
+    print(plugin or next(iter(get_decoder(ds.file_meta.TransferSyntaxUID).available_plugins)))
+    sys.exit(0)
 total = 0
-for name in sorted(os.listdir(d)):
-    total += pydicom.dcmread(os.path.join(d, name)).pixel_array.size
+for name in names:
+    ds = pydicom.dcmread(os.path.join(d, name))
+    if plugin:
+        ds.pixel_array_options(decoding_plugin=plugin)
+    total += ds.pixel_array.size
 print(total)
-PY
+EOF
 
 rows=()
-for codec in ${CODECS:-jpll jpeg rle jls}; do
+for codec in $codecs; do
   case $codec in
     jpll) dcmtk=dcmdjpeg; label="JPEG Lossless SV1 (.70)";;
     jpeg) dcmtk=dcmdjpeg; label="JPEG Baseline (.50)";;
     rle)  dcmtk=dcmdrle;  label="RLE Lossless (.5)";;
     jls)  dcmtk=dcmdjpls; label="JPEG-LS Lossless (.80)";;
+    j2k)  dcmtk="";       label="JPEG 2000 Lossless (.90)";;
+    j2kl) dcmtk="";       label="JPEG 2000 (.91)";;
+    htj2k)  dcmtk="";     label="HTJ2K Lossless (.201)";;
+    htj2kr) dcmtk="";     label="HTJ2K Lossless RPCL (.202)";;
+    htj2kl) dcmtk="";     label="HTJ2K (.203)";;
+    *) echo "bench-imaging: unknown codec $codec" >&2; exit 2;;
   esac
   in="$work/$codec"
-  hyperfine -N --warmup 1 --runs 5 --export-json "$work/$codec.json" \
-    -n lightbox "bash -c 'rm -rf $work/out-lb && $lightbox transcode $in $work/out-lb --syntax explicit-le >/dev/null 2>&1'" \
-    -n dcmtk "bash -c 'rm -rf $work/out-dt && mkdir $work/out-dt && ls $in | xargs -P1 -I{} $dcmtk $in/{} $work/out-dt/{}'" \
-    -n pydicom "$python $work/pydicom_all.py $in" >&2
-  rows+=("$codec|$label")
+  plugin=$(SHOW_PLUGIN=1 "$python" "$work/pydicom_all.py" "$in")
+  cmds=(-n lightbox "bash -c 'rm -rf $work/out-lb && $lightbox transcode $in $work/out-lb --syntax explicit-le >/dev/null 2>&1'")
+  if [ -n "$dcmtk" ]; then
+    cmds+=(-n dcmtk "bash -c 'rm -rf $work/out-dt && mkdir $work/out-dt && ls $in | xargs -P1 -I{} $dcmtk $in/{} $work/out-dt/{}'")
+  fi
+  cmds+=(-n pydicom "$python $work/pydicom_all.py $in" -n pydicom-pylibjpeg "$python $work/pydicom_all.py $in pylibjpeg")
+  hyperfine -N --warmup 1 --runs 5 --export-json "$work/$codec.json" "${cmds[@]}" >&2
+  rows+=("$codec|$label [$plugin]")
 done
 
-python3 - "$work" "$i" "$size" "${rows[@]}" <<'PY'
+python3 - "$work" "$i" "$size" "$(nproc)" "${rows[@]}" <<'EOF'
 import json, sys
-work, count, size = sys.argv[1], sys.argv[2], sys.argv[3]
-print(f"\n{count} × {size}² CT frames, whole process (hyperfine mean of 5 runs)\n")
-print("| codec | lightbox s | dcmtk s | pydicom s | dcmtk / lightbox | pydicom / lightbox |")
-print("|---|---:|---:|---:|---:|---:|")
-for row in sys.argv[4:]:
+work, count, size, cores = sys.argv[1:5]
+print(f"\n{count} × {size}² CT frames (16-bit signed), whole process, hyperfine mean of 5 runs, {cores} cores.")
+print("lightbox decodes and writes Explicit VR LE files on every core; dcmtk is one process per file;")
+print("pydicom decodes into memory on one core with the plugin it picks by default [in brackets];")
+print("pydicom+pylibjpeg forces the pylibjpeg plugins.\n")
+print("| codec | lightbox s | dcmtk s | pydicom s | pydicom+pylibjpeg s | dcmtk / lightbox | pydicom / lightbox | pydicom+pylibjpeg / lightbox |")
+print("|---|---:|---:|---:|---:|---:|---:|---:|")
+for row in sys.argv[5:]:
     key, label = row.split("|", 1)
     res = {r["command"]: r["mean"] for r in json.load(open(f"{work}/{key}.json"))["results"]}
-    lb, dt, py = res["lightbox"], res["dcmtk"], res["pydicom"]
-    print(f"| {label} | {lb:.2f} | {dt:.2f} | {py:.2f} | {dt/lb:.2f}× | {py/lb:.2f}× |")
-PY
+    lb, py, pl = res["lightbox"], res["pydicom"], res["pydicom-pylibjpeg"]
+    dt = res.get("dcmtk")
+    dts, dtr = (f"{dt:.2f}", f"{dt / lb:.2f}×") if dt else ("n/a", "n/a")
+    print(f"| {label} | {lb:.2f} | {dts} | {py:.2f} | {pl:.2f} | {dtr} | {py / lb:.2f}× | {pl / lb:.2f}× |")
+EOF

@@ -17,6 +17,8 @@ APT_PACKAGES=(
   fonts-dejavu-core fonts-wqy-microhei fontconfig
   # Benchmarks and tooling
   hyperfine python3-venv
+  # JPEG 2000 and HTJ2K encoders for test and bench files (OpenJPEG 2.5.0 cannot encode HTJ2K; OpenJPH can)
+  libopenjp2-tools openjph-tools
 )
 
 missing=()

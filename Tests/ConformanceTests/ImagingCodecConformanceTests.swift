@@ -107,6 +107,18 @@ final class ImagingCodecConformanceTests: XCTestCase {
             let r = try runCommand(tool, args + [dst])
             if r.status == 0 { fx.files.append((dst, .generated)) } else { fx.notes.append("\(out): \(tool) failed: \(r.stderr.prefix(200))") }
         }
+        // HTJ2K from an encoder Lightbox does not use (OpenJPH; OpenJPEG 2.5 cannot encode it), for
+        // the lossless (.201, .202) and lossy (.203) comparisons with pydicom's pylibjpeg-openjpeg.
+        let ojph = try Oracles.require("ojph_compress", package: "openjph-tools")
+        let htj2kScript = tmp.appendingPathComponent("make_htj2k.py")
+        try Data(Self.htj2kMaker.utf8).write(to: htj2kScript)
+        for (name, path) in [("ct", src("CT_small.dcm")), ("mr", src("MR_small.dcm")), ("pal8", srcData("OBXXXX1A.dcm"))] {
+            for kind in ["201", "202", "203"] {
+                let dst = tmp.appendingPathComponent("\(name)_htj2k_\(kind).dcm").path
+                let r = try runCommand(python, [htj2kScript.path, ojph, path, dst, kind])
+                if r.status == 0 { fx.files.append((dst, .generated)) } else { fx.notes.append("\(dst): ojph_compress failed: \(r.stderr.suffix(300))") }
+            }
+        }
         // Encoded by Lightbox (must-show 3).
         let sources = [src("CT_small.dcm"), src("MR_small.dcm"), src("examples_rgb_color.dcm"), srcData("US1_UNCR.dcm"),
                        srcData("SC_rgb_16bit_2frame.dcm"), srcData("emri_small.dcm"), src("SC_rgb_small_odd.dcm"), srcData("OBXXXX1A.dcm")]
@@ -143,6 +155,35 @@ final class ImagingCodecConformanceTests: XCTestCase {
         }
         return fx
     }
+
+    /// Wraps an OpenJPH codestream of a file's first frame as HTJ2K: `make_htj2k.py OJPH_COMPRESS
+    /// SOURCE OUT 201|202|203` (201: reversible, LRCP; 202: reversible, RPCL; 203: irreversible);
+    /// single-component images only.
+    static let htj2kMaker = #"""
+    import os, subprocess, sys, tempfile
+    import pydicom
+    from pydicom.encaps import encapsulate
+    from pydicom.uid import HTJ2KLossless, HTJ2KLosslessRPCL, HTJ2K
+    ojph, src, out, kind = sys.argv[1:5]
+    ds = pydicom.dcmread(src)
+    arr = ds.pixel_array
+    if getattr(ds, "NumberOfFrames", 1) > 1: arr = arr[0]; ds.NumberOfFrames = 1
+    tmp = tempfile.mkdtemp()
+    raw, j2c = os.path.join(tmp, "in.yuv"), os.path.join(tmp, "out.j2c")
+    # One component: ojph_compress reads .yuv as raw samples and cannot colour-transform them.
+    arr.astype(arr.dtype.newbyteorder("<")).tofile(raw)
+    args = [ojph, "-i", raw, "-o", j2c, "-dims", "{%d,%d}" % (ds.Columns, ds.Rows), "-num_comps", "1",
+            "-signed", "true" if ds.PixelRepresentation else "false", "-bit_depth", str(ds.BitsStored),
+            "-downsamp", "{1,1}"]
+    args += {"201": ["-reversible", "true", "-prog_order", "LRCP"], "202": ["-reversible", "true", "-prog_order", "RPCL"],
+             "203": ["-reversible", "false", "-qstep", "0.002"]}[kind]
+    subprocess.run(args, check=True, capture_output=True)
+    ds.PixelData = encapsulate([open(j2c, "rb").read()])
+    ds["PixelData"].VR = "OB"
+    ds.file_meta.TransferSyntaxUID = {"201": HTJ2KLossless, "202": HTJ2KLosslessRPCL, "203": HTJ2K}[kind]
+    if kind == "203": ds.LossyImageCompression = "01"
+    ds.save_as(out, enforce_file_format=True)
+    """#
 
     /// Every frame of a file decoded by Lightbox, as Ints; with `rawYCbCr`, JPEG DCT frames keep
     /// their YCbCr samples (to compare with decoders that do not convert).

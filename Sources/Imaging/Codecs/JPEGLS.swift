@@ -30,12 +30,6 @@ public struct JPEGLSDecoder: PixelDecoder {
             }
             let bps = bits <= 8 ? 1 : 2
             guard w * h * nc * bps <= ImagePixelData.maxFrameBytes else { throw ImagingError.tooLarge(reason: "JPEG-LS frame \(w)×\(h)×\(nc) is too large", file: nil) }
-            var size = 0
-            try check(charls_jpegls_decoder_get_destination_size(dec, 0, &size))
-            var out = [UInt8](repeating: 0, count: max(size, w * h * nc * bps))
-            try out.withUnsafeMutableBytes { o in
-                try check(charls_jpegls_decoder_decode_to_buffer(dec, o.baseAddress!, o.count, 0))
-            }
             var od = d
             var warnings: [String] = []
             if w != d.columns || h != d.rows {
@@ -44,8 +38,28 @@ public struct JPEGLSDecoder: PixelDecoder {
             }
             od.samplesPerPixel = nc
             if bits != d.bitsStored { warnings.append("JPEG-LS precision \(bits) differs from Bits Stored \(d.bitsStored); following the data set") }
-            let planar = nc > 1 && mode.rawValue == 0   // CHARLS_INTERLEAVE_MODE_NONE: one plane per component
             let count = w * h * nc
+            // Interleaved output (one component, or line/sample interleave) of the data set's width:
+            // CharLS writes straight into the returned array, masked and sign-extended in place.
+            if nc == 1 || mode.rawValue != 0, bps * 8 == od.bitsAllocated {
+                let keep = min(od.bitsStored, bps * 8)
+                od.isPlanar = false
+                let samples: PixelSamples
+                switch (bps, od.isSigned) {
+                case (2, true): samples = .int16(try Self.decodeDirect(dec, count: count, check: check) { SampleConversion.signExtendInPlace($0, bits: keep) })
+                case (2, false): samples = .uint16(try Self.decodeDirect(dec, count: count, check: check) { SampleConversion.maskInPlace($0, bits: keep) })
+                case (_, true): samples = .int8(try Self.decodeDirect(dec, count: count, check: check) { SampleConversion.signExtendInPlace($0, bits: keep) })
+                default: samples = .uint8(try Self.decodeDirect(dec, count: count, check: check) { SampleConversion.maskInPlace($0, bits: keep) })
+                }
+                return DecodedFrame(description: od, samples: samples, warnings: warnings)
+            }
+            var size = 0
+            try check(charls_jpegls_decoder_get_destination_size(dec, 0, &size))
+            var out = [UInt8](repeating: 0, count: max(size, w * h * nc * bps))
+            try out.withUnsafeMutableBytes { o in
+                try check(charls_jpegls_decoder_decode_to_buffer(dec, o.baseAddress!, o.count, 0))
+            }
+            let planar = nc > 1 && mode.rawValue == 0   // CHARLS_INTERLEAVE_MODE_NONE: one plane per component
             var codec = od
             codec.bitsAllocated = bps * 8; codec.bitsStored = bps * 8; codec.highBit = bps * 8 - 1; codec.isSigned = false
             let raw = out.withUnsafeBytes { SampleConversion.fromStoredBytes($0, count: count, description: codec, planar: planar) }
@@ -58,5 +72,21 @@ public struct JPEGLSDecoder: PixelDecoder {
             }
             return DecodedFrame(description: od, samples: samples, warnings: warnings)
         }
+    }
+
+    /// Decodes into a new array of `count` samples (native byte order, packed rows) and lets
+    /// `finish` mask or sign-extend it in place.
+    static func decodeDirect<T: FixedWidthInteger>(_ dec: OpaquePointer, count: Int, check: (charls_jpegls_errc) throws -> Void,
+                                                   finish: (UnsafeMutableBufferPointer<T>) -> Void) throws -> [T] {
+        var failure: Error?
+        let a = [T](unsafeUninitializedCapacity: count) { buf, n in
+            // Trivial integers: the buffer may be counted as initialised even if decoding fails.
+            n = count
+            do { try check(charls_jpegls_decoder_decode_to_buffer(dec, buf.baseAddress!, count * MemoryLayout<T>.size, 0)) }
+            catch { failure = error; return }
+            finish(buf)
+        }
+        if let failure { throw failure }
+        return a
     }
 }

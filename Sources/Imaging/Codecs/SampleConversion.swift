@@ -53,6 +53,20 @@ enum SampleConversion {
         }
     }
 
+    /// Keeps the low `bits` bits of each unsigned sample, in place (Bits Stored masking).
+    static func maskInPlace<T: FixedWidthInteger & UnsignedInteger>(_ p: UnsafeMutableBufferPointer<T>, bits: Int) {
+        guard bits < T.bitWidth else { return }
+        let mask = T((1 << bits) - 1)
+        for i in p.indices { p[i] &= mask }
+    }
+
+    /// Sign-extends the low `bits` bits of each two's complement sample, in place.
+    static func signExtendInPlace<T: FixedWidthInteger & SignedInteger>(_ p: UnsafeMutableBufferPointer<T>, bits: Int) {
+        guard bits < T.bitWidth else { return }
+        let ext = T(T.bitWidth - bits)
+        for i in p.indices { p[i] = (p[i] << ext) >> ext }
+    }
+
     static func finish8(_ v: [UInt8], bits: Int, shift: Int, signed: Bool) -> PixelSamples {
         var v = v
         if bits < 8 || shift > 0 {
