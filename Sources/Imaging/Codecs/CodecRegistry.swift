@@ -51,12 +51,12 @@ public enum CodecRegistry {
     ]
 
     /// The decoder for a transfer syntax, or nil (video, JPIP, unknown).
-    public static func decoder(for uid: String) -> (any PixelDecoder)? {
+    public static func decoder(for uid: String, options: DecodingOptions = .init()) -> (any PixelDecoder)? {
         switch uid {
         case let u where nativeUIDs.contains(u): return NativeDecoder()
         case "1.2.840.10008.1.2.1.98": return NativeDecoder()
         case "1.2.840.10008.1.2.5": return RLEDecoder()
-        case "1.2.840.10008.1.2.4.57", "1.2.840.10008.1.2.4.70": return JPEGLosslessDecoder()
+        case "1.2.840.10008.1.2.4.57", "1.2.840.10008.1.2.4.70": return JPEGLosslessDecoder(options: options.jpegLossless)
         case "1.2.840.10008.1.2.4.50", "1.2.840.10008.1.2.4.51": return JPEGDCTDecoder()
         case "1.2.840.10008.1.2.4.80", "1.2.840.10008.1.2.4.81": return JPEGLSDecoder()
         case "1.2.840.10008.1.2.4.90", "1.2.840.10008.1.2.4.91",

@@ -1,12 +1,17 @@
 import DICOM
 
-/// Options for tolerating known defective lossless JPEG writers.
+/// Options for tolerating known defective lossless JPEG writers, as DCMTK's `dcmdjpeg` does
+/// (dcmjpeg/libijg16: `WORKAROUND_PREDICTOR6OVERFLOW`, `WORKAROUND_BUGGY_CORNELL_16BIT_JPEG_ENCODER`).
 public struct JPEGLosslessOptions: Sendable, Equatable {
-    /// DCMTK before 3.5.4 computed predictor 6 in 16-bit arithmetic for 16-bit data, so that
-    /// `Ra − Rc` wrapped (dcmdjpeg `+w6`). Not detectable from the stream: opt in.
+    /// A known encoder computed the predictors of 13–16-bit data from Ra, Rb, Rc read as *signed*
+    /// 16-bit integers, so that for example predictor 6, Rb + ((Ra − Rc) >> 1), overflowed
+    /// (dcmdjpeg `+w6`; predictors 5, 6 and 7 are affected, 4 wraps to the same value). Not
+    /// detectable from the stream: opt in.
     public var predictor6Overflow: Bool
-    /// The Cornell encoder wrote 16 extra bits (0x8000) after the SSSS = 16 code and sometimes a
-    /// 17-bit code (dcmdjpeg `+wc`). Tried automatically when a stream fails without it.
+    /// The Cornell encoder followed the difference category 16 (a difference of 32768) with 16
+    /// magnitude bits 0x8000 that T.81 §H.1.2.2 does not have, and could code it with a 17-bit
+    /// Huffman code the DHT segment cannot define (dcmdjpeg `+wc`). Tried automatically, with a
+    /// warning, when a stream has invalid codes without it.
     public var cornellHuffman: Bool
     public init(predictor6Overflow: Bool = false, cornellHuffman: Bool = false) {
         self.predictor6Overflow = predictor6Overflow; self.cornellHuffman = cornellHuffman
@@ -305,7 +310,7 @@ enum JPEGLosslessCodec {
         var firstRowOfInterval = true
         var expectedRST: UInt8 = 0
         let cornell = options.cornellHuffman
-        let p6overflow = options.predictor6Overflow && precision == 16
+        let p6overflow = options.predictor6Overflow && precision > 12 && predictor >= 4
 
         return lookups.withUnsafeBufferPointer { luts in
             if ns == 1 && nc == 1 && restartInterval == 0 && !cornell && !p6overflow {
@@ -331,9 +336,11 @@ enum JPEGLosslessCodec {
                         else if col == 0 { pred = Int32(out[idx - stride]) }
                         else {
                             let ra = Int32(out[idx - nc]), rb = Int32(out[idx - stride]), rc = Int32(out[idx - stride - nc])
-                            if predictor == 6 && p6overflow {
-                                // DCMTK's 16-bit predictor-6 overflow, reproduced to read its files.
-                                pred = Int32(UInt16(truncatingIfNeeded: rb + Int32(UInt16(truncatingIfNeeded: ra - rc) >> 1)))
+                            if p6overflow {
+                                // Lenient: the signed 16-bit predictors of the defective encoder
+                                // (DCMTK dcmjpeg/libijg16/jlossls16.h PREDICTOR4A–7A).
+                                pred = predict(predictor, ra: Int32(Int16(truncatingIfNeeded: ra)),
+                                               rb: Int32(Int16(truncatingIfNeeded: rb)), rc: Int32(Int16(truncatingIfNeeded: rc)))
                             } else {
                                 pred = predict(predictor, ra: ra, rb: rb, rc: rc)
                             }
@@ -344,8 +351,11 @@ enum JPEGLosslessCodec {
                         var diff: Int32 = 0
                         if e == 0 {
                             if cornell {
-                                // Lenient: a 17-bit code from the Cornell encoder stands for SSSS 16.
-                                r.acc <<= 17; r.bits -= 17; diff = 32768
+                                // Lenient: the Cornell encoder's 17-bit code (longer than any the
+                                // DHT defines) for SSSS 16, as DCMTK jdhuff.c reads it.
+                                r.acc <<= 17; r.bits -= 17
+                                diff = 32768
+                                skipCornellMagnitude(&r)
                             } else {
                                 status.invalid += 1
                                 r.acc <<= 1; r.bits -= 1
@@ -357,10 +367,7 @@ enum JPEGLosslessCodec {
                                 diff = 0
                             } else if sym >= 16 {
                                 diff = 32768
-                                if cornell {
-                                    if r.bits < 32 { r.fill() }
-                                    if r.acc >> 48 == 0x8000 { r.acc <<= 16; r.bits -= 16 }
-                                }
+                                if cornell { skipCornellMagnitude(&r) }
                             } else {
                                 let v = Int32(truncatingIfNeeded: r.acc >> UInt64(64 - sym))
                                 r.acc <<= UInt64(sym); r.bits -= sym
@@ -379,6 +386,14 @@ enum JPEGLosslessCodec {
             }
             return status
         }
+    }
+
+    /// The Cornell encoder followed SSSS 16 with 16 magnitude bits 1000 0000 0000 0000, which T.81
+    /// §H.1.2.2 does not have; drop them when they are there (DCMTK dcmjpeg/libijg16/jdlhuff.c).
+    @inline(__always)
+    static func skipCornellMagnitude(_ r: inout BitReader) {
+        if r.bits < 32 { r.fill() }
+        if r.acc >> 48 == 0x8000 { r.acc <<= 16; r.bits -= 16 }
     }
 
     /// Prediction from the neighbours Ra (left), Rb (above), Rc (above left) for selection values

@@ -52,8 +52,10 @@ public final class ImagePixelData: @unchecked Sendable {
         }
     }
 
-    /// Decodes frame `index` (from 0) into interleaved, masked, sign-extended samples.
-    public func decodeFrame(_ index: Int) throws -> DecodedFrame {
+    /// Decodes frame `index` (from 0) into interleaved, masked, sign-extended samples. `options`
+    /// turns on workarounds for known defective encoders; what a decoder tolerated (a truncated
+    /// stream, say) is in the frame's `warnings`.
+    public func decodeFrame(_ index: Int, options: DecodingOptions = .init()) throws -> DecodedFrame {
         guard index >= 0, index < frameCount else { throw ImagingError.frameOutOfRange(frame: index, count: frameCount, file: path) }
         let d = description
         let frameBytes = d.samplesPerFrame * max(1, d.bitsAllocated / 8)
@@ -65,7 +67,7 @@ public final class ImagePixelData: @unchecked Sendable {
             if transferSyntax.isVideo {
                 throw ImagingError.unsupportedTransferSyntax("\(transferSyntax.uid) (video: passed through, never decoded)", file: path)
             }
-            guard let dec = CodecRegistry.decoder(for: transferSyntax.uid), transferSyntax.isEncapsulated else {
+            guard let dec = CodecRegistry.decoder(for: transferSyntax.uid, options: options), transferSyntax.isEncapsulated else {
                 throw ImagingError.unsupportedTransferSyntax(transferSyntax.uid, file: path)
             }
             decoder = dec

@@ -63,9 +63,19 @@ public struct Renderer: Sendable {
     /// Renders frame `index` of a file read by `Part10Reader`.
     public static func render(file: DICOMFile, frame index: Int = 0, voi: VOISelection = .automatic,
                               format: RenderFormat = .automatic) throws -> RenderedImage {
+        var warnings: [String] = []
+        return try render(file: file, frame: index, voi: voi, format: format, decoding: .init(), warnings: &warnings)
+    }
+
+    /// As `render(file:frame:voi:format:)` with decoder workarounds, adding to `warnings` what the
+    /// decoder tolerated (a truncated stream, …).
+    public static func render(file: DICOMFile, frame index: Int, voi: VOISelection, format: RenderFormat,
+                              decoding: DecodingOptions, warnings: inout [String]) throws -> RenderedImage {
         let pixels = try ImagePixelData(file: file)
         let renderer = try Renderer(dataSet: file.dataSet, description: pixels.description, path: file.path)
-        return try renderer.render(try pixels.decodeFrame(index), voi: voi, format: format)
+        let frame = try pixels.decodeFrame(index, options: decoding)
+        warnings += frame.warnings
+        return try renderer.render(frame, voi: voi, format: format)
     }
 
     /// The VOI transform a selection picks.

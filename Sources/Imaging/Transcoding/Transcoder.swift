@@ -26,16 +26,25 @@ public enum TranscodingError: Error, CustomStringConvertible, Sendable, Equatabl
 /// Offset Table. The Transfer Syntax UID in File Meta follows from `DICOMFile.transferSyntax`.
 public struct Transcoder: Sendable {
     public var options: EncodingOptions
+    /// Workarounds for defective source streams (DCMTK `+w6`, `+wc`).
+    public var decoding: DecodingOptions
     /// Allow lossy → lossy re-encoding (otherwise `TranscodingError.lossyReencoding`).
     public var allowLossyReencoding: Bool
 
-    public init(options: EncodingOptions = .init(), allowLossyReencoding: Bool = false) {
-        self.options = options; self.allowLossyReencoding = allowLossyReencoding
+    public init(options: EncodingOptions = .init(), decoding: DecodingOptions = .init(), allowLossyReencoding: Bool = false) {
+        self.options = options; self.decoding = decoding; self.allowLossyReencoding = allowLossyReencoding
     }
 
     /// The file rewritten for `target`. Files without pixel data only change transfer syntax; video
     /// (MPEG-2, H.264, HEVC) comes back unchanged, still in its own transfer syntax.
     public func transcode(_ file: DICOMFile, to target: TransferSyntax) throws -> DICOMFile {
+        var warnings: [String] = []
+        return try transcode(file, to: target, warnings: &warnings)
+    }
+
+    /// As `transcode(_:to:)`, adding to `warnings` what the decoders tolerated, frame by frame
+    /// ("frame 2: the stream ends in row 87 of 512; …"), so a caller can report a truncated source.
+    public func transcode(_ file: DICOMFile, to target: TransferSyntax, warnings: inout [String]) throws -> DICOMFile {
         var out = file
         out.transferSyntax = target
         guard let px = file.dataSet[Tag(0x7FE0, 0x0010)] else {
@@ -69,9 +78,14 @@ public struct Transcoder: Sendable {
             var bytes: [UInt8] = []
             var desc = pixels.description
             for i in 0 ..< frames {
-                let f = try pixels.decodeFrame(i)
+                let f = try pixels.decodeFrame(i, options: decoding)
+                warnings += f.warnings.map { frames > 1 ? "frame \(i + 1): \($0)" : $0 }
                 desc = f.description
-                bytes += f.samples.nativeBytes(bitsAllocated: desc.bitsAllocated, bitsStored: desc.bitsAllocated)
+                let b = f.samples.nativeBytes(bitsAllocated: desc.bitsAllocated, bitsStored: desc.bitsAllocated)
+                if frames == 1 { bytes = b } else {
+                    if i == 0 { bytes.reserveCapacity(b.count * frames) }
+                    bytes += b
+                }
             }
             if bytes.count & 1 == 1 { bytes.append(0) }
             try update(&ds, for: desc, frames: frames)
@@ -90,7 +104,8 @@ public struct Transcoder: Sendable {
         var desc = pixels.description
         var nativeSize = 0, encodedSize = 0
         for i in 0 ..< frames {
-            let f = try pixels.decodeFrame(i)
+            let f = try pixels.decodeFrame(i, options: decoding)
+            warnings += f.warnings.map { frames > 1 ? "frame \(i + 1): \($0)" : $0 }
             let e: EncodedFrame
             do { e = try encoder.encode(f, options: options) } catch let err as ImagingError { throw err.naming(file.path) }
             desc = e.description

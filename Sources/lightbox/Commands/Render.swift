@@ -52,6 +52,9 @@ struct Render: ParsableCommand {
     @Option(name: .long, help: "Grey bits per pixel: 8 or 16 (16-bit PNG, or a PGM with maxval 65535).")
     var bits: Int = 8
 
+    @OptionGroup(title: "Workarounds for incorrect JPEG encodings")
+    var workarounds: DecoderWorkarounds
+
     @Flag(name: .long, help: .hidden)
     var benchWindowLevel = false
 
@@ -101,8 +104,11 @@ struct Render: ParsableCommand {
             else if let voi { selection = voiLut ? .fileLUT(voi - 1) : .fileWindow(voi - 1) }
             else if noVoi { selection = .none }
             else { selection = .automatic }
+            var warnings: [String] = []
             var image = try Renderer.render(file: dicom, frame: frame - 1, voi: selection,
-                                            format: bits == 16 ? .gray16 : .automatic)
+                                            format: bits == 16 ? .gray16 : .automatic,
+                                            decoding: workarounds.options, warnings: &warnings)
+            for w in warnings { printError("warning: \(file): \(w)") }
             if let size, let (w, h) = Render.parseSize(size) {
                 let nw = w ?? max(1, Int((Double(h!) * Double(image.width) / Double(image.height)).rounded()))
                 let nh = h ?? max(1, Int((Double(w!) * Double(image.height) / Double(image.width)).rounded()))

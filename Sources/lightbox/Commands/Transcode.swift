@@ -62,6 +62,9 @@ struct Transcode: ParsableCommand {
     @Flag(name: .long, help: "fsync each file before renaming it into place.")
     var durable = false
 
+    @OptionGroup(title: "Workarounds for incorrect JPEG encodings")
+    var workarounds: DecoderWorkarounds
+
     func validate() throws {
         guard (1 ... 100).contains(quality) else { throw ValidationError("--quality must be 1-100") }
     }
@@ -85,12 +88,15 @@ struct Transcode: ParsableCommand {
         let target = syntax.transferSyntax
         let progress = ProgressBar(total: pairs.count, label: "transcode")
         let durable = self.durable
-        let transcoder = Transcoder(options: EncodingOptions(quality: quality), allowLossyReencoding: allowLossyRecompression)
+        let transcoder = Transcoder(options: EncodingOptions(quality: quality), decoding: workarounds.options,
+                                    allowLossyReencoding: allowLossyRecompression)
         let failures: [String?] = parallelMap(pairs.count) { i in
             let (src, dst) = pairs[i]
             do {
                 let file = try Part10Reader.read(path: src)
-                let converted = try transcoder.transcode(file, to: target)
+                var warnings: [String] = []
+                let converted = try transcoder.transcode(file, to: target, warnings: &warnings)
+                for w in warnings { printError("warning: \(src): \(w)") }
                 // Video comes back in its own syntax: copied, never decoded.
                 try Part10Writer.write(converted, to: dst, as: converted.transferSyntax, durable: durable)
                 let size = (try? FileManager.default.attributesOfItem(atPath: dst)[.size] as? UInt64) ?? 0
