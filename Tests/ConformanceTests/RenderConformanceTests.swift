@@ -7,8 +7,16 @@ import XCTest
 /// `dcmj2pnm` for linear windows (`+Wi n`, which floors, MONOCHROME1 as floor(255 − y)), VOI LUT
 /// Sequences (`+Wl n`) and Modality LUT Sequences; and our GSDF must match `dcmdspfn`.
 final class RenderConformanceTests: XCTestCase {
-    /// The `lightbox` executable built next to the test bundle (`swift build --build-tests` builds it).
+    /// The `lightbox` executable: `LIGHTBOX_BINARY` when set (a build under another scratch path),
+    /// else the one built next to the test bundle (`swift build --build-tests` builds it).
     static func lightboxBinary() throws -> String {
+        if let p = ProcessInfo.processInfo.environment["LIGHTBOX_BINARY"], !p.isEmpty {
+            guard FileManager.default.isExecutableFile(atPath: p) else {
+                try Oracles.missing("LIGHTBOX_BINARY=\(p) (not an executable)")
+                return p
+            }
+            return p
+        }
         var dir = URL(fileURLWithPath: CommandLine.arguments.first ?? "").deletingLastPathComponent()
         for _ in 0 ..< 3 {
             let p = dir.appendingPathComponent("lightbox").path

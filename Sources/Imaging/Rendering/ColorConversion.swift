@@ -6,7 +6,11 @@ public enum ColorConversion {
     @inlinable static func clamp8(_ v: Double) -> UInt8 { UInt8(min(max(v.rounded(), 0), 255)) }
 
     /// YBR_FULL (and YBR_FULL_422 after upsampling, YBR_ICT): ITU-R BT.601 full range
-    /// (PS3.3 §C.7.6.3.1.2 gives Y = .299R + .587G + .114B, Cb/Cr offset by 128).
+    /// (PS3.3 §C.7.6.3.1.2 gives Y = .299R + .587G + .114B, Cb/Cr offset by 128), rounded to the
+    /// nearest level. DCMTK's dcmimage instead truncates (per term, from tables, for 8-bit YBR_FULL;
+    /// once, for YBR_FULL_422), so `dcmj2pnm` can be up to 2 levels lower and even renders the
+    /// neutral 128,128,128 as 128,127,128; rounding keeps grey grey and is within ½ level of the
+    /// exact value (RenderColorConformanceTests shows every difference is DCMTK's truncation).
     public static func ybrFullToRGB(y: Int, cb: Int, cr: Int) -> (UInt8, UInt8, UInt8) {
         let Y = Double(y), Cb = Double(cb) - 128, Cr = Double(cr) - 128
         return (clamp8(Y + 1.402 * Cr), clamp8(Y - 0.344136 * Cb - 0.714136 * Cr), clamp8(Y + 1.772 * Cb))
