@@ -319,6 +319,39 @@ final class ImagingCodecConformanceTests: XCTestCase {
         XCTAssertTrue(failures.isEmpty, failures.joined(separator: "\n"))
     }
 
+    /// HTJ2K written by OpenJPH (not the library Lightbox decodes with): the reversible files
+    /// (.201 LRCP, .202 RPCL) decode to exactly the source pixels, the irreversible one (.203,
+    /// quantisation step 0.002; about 34–37 dB over the data range here) to within 30 dB PSNR of them,
+    /// and all three equal pylibjpeg-openjpeg's decoding (the lossless and lossy tests above compare
+    /// every file with pydicom too).
+    func testHTJ2KFromOpenJPHDecodesToSourcePixels() throws {
+        let fx = try Self.fixture()
+        let pd = try Oracles.requireCorpus("pydicom"), pdd = try Oracles.requireCorpus("pydicom-data")
+        let sources = ["ct": pd.appendingPathComponent("CT_small.dcm").path, "mr": pd.appendingPathComponent("MR_small.dcm").path,
+                       "pal8": pdd.appendingPathComponent("OBXXXX1A.dcm").path]
+        var checked = 0
+        for (path, _) in fx.files where path.contains("_htj2k_") {
+            let name = (path as NSString).lastPathComponent
+            let key = String(name.prefix { $0 != "_" })
+            let source = try Self.decodeAll(try XCTUnwrap(sources[key], name)).values
+            let mine = try Self.decodeAll(path)
+            XCTAssertEqual(mine.values.count, source.count, name)
+            if name.hasSuffix("_203.dcm") {
+                let lo = source.min() ?? 0, hi = source.max() ?? 0
+                var se = 0.0
+                for (a, b) in zip(mine.values, source) { let d = Double(a - b); se += d * d }
+                let psnr = se == 0 ? 99 : 10 * log10(Double(hi - lo) * Double(hi - lo) / (se / Double(source.count)))
+                XCTAssertGreaterThan(psnr, 30, "\(name): PSNR \(psnr) dB")
+            } else {
+                XCTAssertEqual(mine.values, source, "\(name): reversible HTJ2K must give the source pixels")
+            }
+            if let ref = fx.references[path], ref.ok { XCTAssertEqual(mine.values, ref.values(), "\(name) vs pylibjpeg-openjpeg") }
+            else { XCTFail("\(name): pydicom could not decode it") }
+            checked += 1
+        }
+        XCTAssertEqual(checked, 9, "HTJ2K files made: \(fx.notes)")
+    }
+
     static func psnr(_ a: [Int], _ b: [Int]) -> Double {
         guard a.count == b.count, !a.isEmpty else { return 0 }
         var se = 0.0
