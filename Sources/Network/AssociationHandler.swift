@@ -78,8 +78,8 @@ struct RequestorSetup {
 /// Runs one association over a channel: feeds PDUs to `AssociationStateMachine`, performs its
 /// actions, reassembles DIMSE messages and dispatches them. The only part that does I/O.
 final class AssociationHandler: ChannelInboundHandler {
-    typealias InboundIn = PDU
-    typealias OutboundOut = PDU
+    typealias InboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
 
     enum Role {
         case acceptor(AcceptorSetup)
@@ -87,6 +87,8 @@ final class AssociationHandler: ChannelInboundHandler {
     }
 
     private let role: Role
+    /// PDU framing of the inbound bytes; `configureDICOMPipeline` sets the limits.
+    var framer = PDUFramer(parser: PDUParser())
     private var fsm: AssociationStateMachine
     private var context: ChannelHandlerContext?
     private var logger: Logger
@@ -159,7 +161,23 @@ final class AssociationHandler: ChannelInboundHandler {
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         lastRead = .now()
-        let pdu = unwrapInboundIn(data)
+        framer.append(unwrapInboundIn(data))
+        // An action may close the channel (teardown sets `closed`): stop there.
+        while !closed {
+            let pdu: PDU
+            do {
+                guard let next = try framer.next() else { return }
+                pdu = next
+            } catch {
+                invalidPDU(error)
+                return
+            }
+            received(pdu)
+        }
+    }
+
+    /// One PDU from the peer, as the state machine's event (PS3.8 Table 9-2).
+    private func received(_ pdu: PDU) {
         logger.trace("received \(pdu.name) in \(stateDescription)")
         switch pdu {
         case .associateRQ(let rq): perform(event: .evt6, rq: rq)
@@ -173,10 +191,14 @@ final class AssociationHandler: ChannelInboundHandler {
         }
     }
 
+    private func invalidPDU(_ error: Error) {
+        logger.debug("invalid PDU from \(peer): \(error)")
+        perform(event: .evt19)
+    }
+
     func errorCaught(context: ChannelHandlerContext, error: Error) {
         if error is PDUDecodingError || error is ByteToMessageDecoderError {
-            logger.debug("invalid PDU from \(peer): \(error)")
-            perform(event: .evt19)
+            invalidPDU(error)
         } else {
             logger.debug("connection error from \(peer): \(error)")
             context.close(promise: nil)
@@ -240,7 +262,7 @@ final class AssociationHandler: ChannelInboundHandler {
         case .openTransport:
             break // The bootstrap opened it; Evt2 follows.
         case .sendAssociateRQ:
-            if case .requestor(let r) = role { context.writeAndFlush(wrapOutboundOut(.associateRQ(r.request)), promise: nil) }
+            if case .requestor(let r) = role { write(.associateRQ(r.request), context: context) }
         case .indicateAccepted:
             if case .requestor(let r) = role, let ac {
                 let n = AssociationNegotiator.accepted(ac, for: r.request)
@@ -252,16 +274,16 @@ final class AssociationHandler: ChannelInboundHandler {
         case .evaluateAssociateRQ:
             evaluate(rq)
         case .sendAssociateAC:
-            if let ac = pendingAC { context.writeAndFlush(wrapOutboundOut(.associateAC(ac)), promise: nil) }
+            if let ac = pendingAC { write(.associateAC(ac), context: context) }
             pendingAC = nil
         case .sendAssociateRJ:
-            context.writeAndFlush(wrapOutboundOut(.associateRJ(pendingRJ ?? .noReasonGiven)), promise: nil)
+            write(.associateRJ(pendingRJ ?? .noReasonGiven), context: context)
         case .sendPData:
             break // sendMessage writes the PDUs itself.
         case .indicatePData:
             if let pData { receive(pData) }
         case .sendReleaseRQ:
-            context.writeAndFlush(wrapOutboundOut(.releaseRQ), promise: nil)
+            write(.releaseRQ, context: context)
         case .indicateRelease:
             if fsm.state == .sta9 || fsm.state == .sta12 || inFlight == 0 && queue.isEmpty {
                 perform(event: .evt14)
@@ -273,10 +295,10 @@ final class AssociationHandler: ChannelInboundHandler {
             if fsm.state == .sta12 { perform(event: .evt14); return } // release collision, acceptor side
             if let id = associationID, case .acceptor(let a) = role { a.emit(.released(id: id)) }
         case .sendReleaseRP:
-            context.writeAndFlush(wrapOutboundOut(.releaseRP), promise: nil)
+            write(.releaseRP, context: context)
             if let id = associationID, case .acceptor(let a) = role { a.emit(.released(id: id)) }
         case .sendAbort(let abort):
-            context.writeAndFlush(wrapOutboundOut(.abort(abort)), promise: nil)
+            write(.abort(abort), context: context)
             if case .acceptor(let a) = role { a.emit(.aborted(id: associationID, peer: peer, reason: "sent \(abort)")) }
         case .indicateAbort, .indicateProviderAbort:
             teardown(error: lastAbort.map { AssociationError.aborted($0) } ?? .aborted(.providerNotSpecified))
@@ -294,6 +316,13 @@ final class AssociationHandler: ChannelInboundHandler {
         case .ignore:
             break
         }
+    }
+
+    /// Encodes a PDU (PS3.8 §9.3) and writes it.
+    private func write(_ pdu: PDU, context: ChannelHandlerContext, flush: Bool = true) {
+        var out = context.channel.allocator.buffer(capacity: pdu.encodedSizeHint)
+        PDUSerializer.encode(pdu, into: &out)
+        if flush { context.writeAndFlush(wrapOutboundOut(out), promise: nil) } else { context.write(wrapOutboundOut(out), promise: nil) }
     }
 
     // MARK: Acceptor
@@ -492,7 +521,7 @@ final class AssociationHandler: ChannelInboundHandler {
                 let n = min(chunk, b.readableBytes)
                 let slice = b.readSlice(length: n)!
                 let pdv = PresentationDataValue(contextID: contextID, isCommand: isCommand, isLast: b.readableBytes == 0, data: slice)
-                context.write(wrapOutboundOut(.pData(PDataTF(values: [pdv]))), promise: nil)
+                write(.pData(PDataTF(values: [pdv])), context: context, flush: false)
             } while b.readableBytes > 0
         }
         fragments(ByteBuffer(bytes: command.encoded()), isCommand: true)

@@ -155,3 +155,14 @@ public final class PDUEncoder: MessageToByteEncoder, Sendable {
         PDUSerializer.encode(data, into: &out)
     }
 }
+
+extension PDU {
+    /// A buffer capacity that usually holds the encoded PDU without growing.
+    var encodedSizeHint: Int {
+        switch self {
+        case .pData(let p): return 6 + p.values.reduce(0) { $0 + 6 + $1.data.readableBytes }
+        case .releaseRQ, .releaseRP, .abort, .associateRJ: return 10
+        default: return 512
+        }
+    }
+}
