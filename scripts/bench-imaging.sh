@@ -18,12 +18,14 @@
 #
 # What each side does (hyperfine mean of 5 runs, wall clock, whole process):
 #   lightbox   one process for the folder: `lightbox transcode DIR OUT --syntax explicit-le` reads,
-#              decodes (CharLS, OpenJPEG with opj_codec_set_threads, libjpeg-turbo, or Swift) and
-#              WRITES every file as Explicit VR Little Endian, files in parallel on every core.
+#              decodes (CharLS, OpenJPEG, libjpeg-turbo, or Swift) and WRITES every file as Explicit
+#              VR Little Endian, files in parallel on every core (one OpenJPEG thread per file; a
+#              single file gets opj_codec_set_threads with one thread per core).
 #   dcmtk      `dcmdjpeg`/`dcmdrle`/`dcmdjpls`, one process per file (xargs -P1), reading and writing
 #              files; DCMTK 3.6.7 has no JPEG 2000 decoder, so those rows say n/a.
-#   pydicom    one Python process, `dcmread(f).pixel_array` per file, one core, decoded into memory
-#              only (no output written). Two columns:
+#   pydicom    one Python process, `dcmread(f).pixel_array` per file, decoded into memory only (no
+#              output written); one core, except that GDCM lets OpenJPEG use every core for J2K
+#              (hyperfine's user time exceeds the wall time there). Two columns:
 #              - "pydicom": the plugin pydicom 3 picks by default (printed in brackets). With
 #                python-gdcm installed that is GDCM (its bundled CharLS for JPEG-LS, OpenJPEG for
 #                J2K, IJG for JPEG); HTJ2K and RLE go to pylibjpeg.
@@ -153,7 +155,8 @@ import json, sys
 work, count, size, cores = sys.argv[1:5]
 print(f"\n{count} × {size}² CT frames (16-bit signed), whole process, hyperfine mean of 5 runs, {cores} cores.")
 print("lightbox decodes and writes Explicit VR LE files on every core; dcmtk is one process per file;")
-print("pydicom decodes into memory on one core with the plugin it picks by default [in brackets];")
+print("pydicom decodes into memory with the plugin it picks by default [in brackets], on one core")
+print("except GDCM's OpenJPEG, which uses every core;")
 print("pydicom+pylibjpeg forces the pylibjpeg plugins.\n")
 print("| codec | lightbox s | dcmtk s | pydicom s | pydicom+pylibjpeg s | dcmtk / lightbox | pydicom / lightbox | pydicom+pylibjpeg / lightbox |")
 print("|---|---:|---:|---:|---:|---:|---:|---:|")

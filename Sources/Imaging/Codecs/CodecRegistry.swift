@@ -61,7 +61,7 @@ public enum CodecRegistry {
         case "1.2.840.10008.1.2.4.80", "1.2.840.10008.1.2.4.81": return JPEGLSDecoder()
         case "1.2.840.10008.1.2.4.90", "1.2.840.10008.1.2.4.91",
              "1.2.840.10008.1.2.4.201", "1.2.840.10008.1.2.4.202", "1.2.840.10008.1.2.4.203":
-            return JPEG2000Decoder()
+            return JPEG2000Decoder(threads: options.threadsPerFrame.map { Int32(max(1, min($0, 64))) } ?? JPEG2000Decoder.defaultThreads)
         default: return nil
         }
     }

@@ -10,7 +10,7 @@ struct DecoderWorkarounds: ParsableArguments {
     var pred6 = false
 
     @Flag(name: .customLong("workaround-cornell"),
-          help: "JPEG lossless 16 bit: accept the Cornell encoder's 17-bit Huffman codes (dcmdjpeg +wc; also tried on its own when a stream has invalid codes).")
+          help: "JPEG lossless 16 bit: skip the 16 extra bits the Cornell encoder wrote after a difference of 32768 and accept its 17-bit code for it (dcmdjpeg +wc; also tried on its own when a stream has invalid codes).")
     var cornell = false
 
     var options: DecodingOptions {

@@ -88,7 +88,10 @@ struct Transcode: ParsableCommand {
         let target = syntax.transferSyntax
         let progress = ProgressBar(total: pairs.count, label: "transcode")
         let durable = self.durable
-        let transcoder = Transcoder(options: EncodingOptions(quality: quality), decoding: workarounds.options,
+        var decoding = workarounds.options
+        // Files are decoded in parallel on every core: one thread per frame.
+        if pairs.count > 1 { decoding.threadsPerFrame = 1 }
+        let transcoder = Transcoder(options: EncodingOptions(quality: quality), decoding: decoding,
                                     allowLossyReencoding: allowLossyRecompression)
         let failures: [String?] = parallelMap(pairs.count) { i in
             let (src, dst) = pairs[i]
