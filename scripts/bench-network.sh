@@ -9,6 +9,14 @@
 # about 1 GB of 512×512 CT). Prints
 #   storescp_store_seconds X / lightbox_store_seconds Y
 #   storescp_echo_per_s X / lightbox_echo_per_s Y
+#   storescp_raw_echo_per_s X / lightbox_raw_echo_per_s Y
+# then the ratios (Lightbox speed-up, >1 is faster), which are what to read:
+#   ratio store 1.18
+#   ratio echo 1.01
+#   ratio raw_echo 0.90
+# The echo row runs `echoscu` once per association, so it includes DCMTK's process start-up (~20 ms),
+# which dominates; the raw_echo row opens the same associations (A-ASSOCIATE, C-ECHO, A-RELEASE)
+# from one Python process over a plain socket, so it shows the servers' own cost per association.
 set -euo pipefail
 dir=${1:?usage: bench-network.sh FOLDER LIGHTBOX_BINARY [ECHO_COUNT]}
 lightbox=${2:?usage: bench-network.sh FOLDER LIGHTBOX_BINARY [ECHO_COUNT]}
@@ -46,9 +54,46 @@ rounds=${ROUNDS:-3}
 best_min() { python3 -c "import sys; print(min(float(x) for x in sys.argv[1:]))" "$@"; }
 best_max() { python3 -c "import sys; print(max(float(x) for x in sys.argv[1:]))" "$@"; }
 
+# Associations from one process, no process start-up: associate (Verification, Implicit VR LE),
+# C-ECHO, release, close; prints associations per second.
+cat > "$work/raw_echo.py" <<'PYEOF'
+import socket, struct, sys, time
+def item(t, body): return struct.pack(">BBH", t, 0, len(body)) + body
+def pdu(t, body): return struct.pack(">BBI", t, 0, len(body)) + body
+def rq(called):
+    pc = item(0x20, bytes([1, 0, 0, 0]) + item(0x30, b"1.2.840.10008.1.1") + item(0x40, b"1.2.840.10008.1.2"))
+    ui = item(0x50, item(0x51, struct.pack(">I", 16384)) + item(0x52, b"1.2.3.4"))
+    return pdu(1, struct.pack(">HH", 1, 0) + called.encode().ljust(16) + b"RAWECHO".ljust(16) + bytes(32)
+               + item(0x10, b"1.2.840.10008.3.1.1.1") + pc + ui)
+def element(e, v): return struct.pack("<HHI", 0, e, len(v)) + v
+body = element(2, b"1.2.840.10008.1.1\0") + element(0x100, struct.pack("<H", 0x30)) + element(0x110, struct.pack("<H", 1)) \
+    + element(0x800, struct.pack("<H", 0x101))
+command = element(0, struct.pack("<I", len(body))) + body
+echo = pdu(4, struct.pack(">IB", len(command) + 2, 1) + bytes([3]) + command)
+release = pdu(5, bytes(4))
+def receive(s):
+    b = b""
+    while len(b) < 6 or len(b) < 6 + struct.unpack(">I", b[2:6])[0]:
+        c = s.recv(65536)
+        if not c: raise SystemExit("raw_echo: connection closed early")
+        b += c
+    return b[0]
+n, called, port = int(sys.argv[1]), sys.argv[2], int(sys.argv[3])
+request = rq(called)
+t = time.perf_counter()
+for _ in range(n):
+    s = socket.create_connection(("127.0.0.1", port)); s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    s.sendall(request); assert receive(s) == 2, "A-ASSOCIATE-AC expected"
+    s.sendall(echo); assert receive(s) == 4, "P-DATA-TF expected"
+    s.sendall(release); assert receive(s) == 6, "A-RELEASE-RP expected"
+    s.close()
+print(f"{n / (time.perf_counter() - t):.1f}")
+PYEOF
+raw_echoes=$((echoes * 10))
+
 # Rounds alternate between the two servers so drift in machine load hits both alike; each
 # server's best round is reported ("at its best").
-store1=(); store2=(); echo1=(); echo2=()
+store1=(); store2=(); echo1=(); echo2=(); raw1=(); raw2=()
 for r in $(seq 1 "$rounds"); do
   rm -rf "$work/dcmtk"/* "$work/lightbox"/*.dcm
   t0=$(now); storescu -aec STORESCP +sd +r +sp '*.dcm' "127.0.0.1" "$p1" "$dir" >/dev/null; t1=$(now)
@@ -60,6 +105,15 @@ for r in $(seq 1 "$rounds"); do
   t0=$(now); for _ in $(seq 1 "$echoes"); do echoscu -aec STORESCP 127.0.0.1 "$p1"; done; t1=$(now)
   t2=$(now); for _ in $(seq 1 "$echoes"); do echoscu -aec LIGHTBOX 127.0.0.1 "$p2"; done; t3=$(now)
   echo1+=("$(rate "$echoes" "$t0" "$t1")"); echo2+=("$(rate "$echoes" "$t2" "$t3")")
+
+  raw1+=("$(python3 "$work/raw_echo.py" "$raw_echoes" STORESCP "$p1")")
+  raw2+=("$(python3 "$work/raw_echo.py" "$raw_echoes" LIGHTBOX "$p2")")
 done
-echo "storescp_store_seconds $(best_min "${store1[@]}") / lightbox_store_seconds $(best_min "${store2[@]}")"
-echo "storescp_echo_per_s $(best_max "${echo1[@]}") / lightbox_echo_per_s $(best_max "${echo2[@]}")"
+s1=$(best_min "${store1[@]}"); s2=$(best_min "${store2[@]}")
+e1=$(best_max "${echo1[@]}"); e2=$(best_max "${echo2[@]}")
+r1=$(best_max "${raw1[@]}"); r2=$(best_max "${raw2[@]}")
+echo "storescp_store_seconds $s1 / lightbox_store_seconds $s2"
+echo "storescp_echo_per_s $e1 / lightbox_echo_per_s $e2"
+echo "storescp_raw_echo_per_s $r1 / lightbox_raw_echo_per_s $r2"
+python3 -c "import sys; s1, s2, e1, e2, r1, r2 = map(float, sys.argv[1:]); print(f'ratio store {s1 / s2:.2f}'); print(f'ratio echo {e2 / e1:.2f}'); print(f'ratio raw_echo {r2 / r1:.2f}')" \
+  "$s1" "$s2" "$e1" "$e2" "$r1" "$r2"

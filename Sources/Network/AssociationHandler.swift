@@ -1,6 +1,7 @@
 import DICOM
 import Foundation
 import Logging
+import Synchronization
 import NIOCore
 
 /// Server-wide bookkeeping shared by the associations of one SCP: the established-association count
@@ -65,6 +66,20 @@ final class AcceptorSetup: Sendable {
     func emit(_ event: AssociationEvent) {
         if let events, eventFilter(event) { events.yield(event) }
     }
+
+    /// The last A-ASSOCIATE-RQ accepted, byte for byte, with its answer. A peer that associates
+    /// again with the same request (as a modality or `echoscu` does) gets its A-ASSOCIATE-AC
+    /// without the request being parsed, negotiated or the answer encoded again: the answer
+    /// depends only on the request and this server's fixed policy and services (the association
+    /// limit is still checked each time).
+    let lastAccepted = Mutex<AcceptedRequest?>(nil)
+
+    struct AcceptedRequest: Sendable {
+        var rqBytes: ByteBuffer
+        var rq: AssociateRQ
+        var acBytes: ByteBuffer
+        var negotiated: NegotiatedAssociation
+    }
 }
 
 /// What the requestor side needs.
@@ -97,13 +112,18 @@ final class AssociationHandler: ChannelInboundHandler {
     private var wakeup: Scheduled<Void>?
     private var closed = false
     private var lastRead = NIODeadline.now()
-    private var peer = "?"
+    /// The peer's address, formatted only when something reports it.
+    private lazy var peer: String = context?.channel.remoteAddress.map { "\($0.ipAddress ?? "?"):\($0.port ?? 0)" } ?? "?"
 
     private(set) var negotiated: NegotiatedAssociation?
     private var associationContext: AssociationContext?
     private var associationID: Int?
     private var counted = false
     private var pendingAC: AssociateAC?
+    /// The A-ASSOCIATE-RQ being evaluated: its bytes, and the cached answer when they match.
+    private var rqBytes: ByteBuffer?
+    private var cachedAnswer: AcceptorSetup.AcceptedRequest?
+    private var pendingRQ: AssociateRQ?
     private var pendingRJ: AssociateRJ?
     private var lastAbort: AbortPDU?
 
@@ -149,7 +169,6 @@ final class AssociationHandler: ChannelInboundHandler {
     private func start(context: ChannelHandlerContext) {
         guard !started else { return }
         started = true
-        peer = context.channel.remoteAddress.map { "\($0.ipAddress ?? "?"):\($0.port ?? 0)" } ?? "?"
         switch role {
         case .acceptor:
             perform(event: .evt5)
@@ -164,6 +183,15 @@ final class AssociationHandler: ChannelInboundHandler {
         framer.append(unwrapInboundIn(data))
         // An action may close the channel (teardown sets `closed`): stop there.
         while !closed {
+            if fsm.state == .sta2, case .acceptor(let a) = role, let raw = framer.peek(type: 0x01) {
+                rqBytes = raw
+                if let hit = a.lastAccepted.withLock({ $0.flatMap { $0.rqBytes == raw ? $0 : nil } }) {
+                    framer.skip(raw.readableBytes)
+                    cachedAnswer = hit
+                    received(.associateRQ(hit.rq))
+                    continue
+                }
+            }
             let pdu: PDU
             do {
                 guard let next = try framer.next() else { return }
@@ -274,10 +302,23 @@ final class AssociationHandler: ChannelInboundHandler {
         case .evaluateAssociateRQ:
             evaluate(rq)
         case .sendAssociateAC:
-            if let ac = pendingAC { write(.associateAC(ac), context: context) }
-            pendingAC = nil
+            if let cached = cachedAnswer {
+                context.writeAndFlush(wrapOutboundOut(cached.acBytes), promise: nil)
+            } else if let ac = pendingAC {
+                var out = context.channel.allocator.buffer(capacity: 512)
+                PDUSerializer.encode(.associateAC(ac), into: &out)
+                if case .acceptor(let a) = role, let raw = rqBytes, let n = negotiated, let rq = pendingRQ {
+                    // A copy: the request's bytes are a slice of a larger read buffer.
+                    let entry = AcceptorSetup.AcceptedRequest(rqBytes: ByteBuffer(bytes: raw.readableBytesView), rq: rq,
+                                                              acBytes: out, negotiated: n)
+                    a.lastAccepted.withLock { $0 = entry }
+                }
+                context.writeAndFlush(wrapOutboundOut(out), promise: nil)
+            }
+            pendingAC = nil; pendingRQ = nil; rqBytes = nil; cachedAnswer = nil
         case .sendAssociateRJ:
             write(.associateRJ(pendingRJ ?? .noReasonGiven), context: context)
+            rqBytes = nil; cachedAnswer = nil
         case .sendPData:
             break // sendMessage writes the PDUs itself.
         case .indicatePData:
@@ -331,25 +372,36 @@ final class AssociationHandler: ChannelInboundHandler {
         guard case .acceptor(let a) = role, let rq, let context else { return }
         let supported = a.supportedSyntaxes
         var outcome: AssociationNegotiator.Outcome = .reject(.noReasonGiven)
+        let cached = cachedAnswer
         let id = a.server.admit { active in
-            outcome = AssociationNegotiator.negotiate(rq, policy: a.policy, supported: supported, activeAssociations: active)
+            if let cached, active < a.policy.maxAssociations {
+                // The A-ASSOCIATE-AC goes out as the cached bytes; this value is not sent.
+                outcome = .accept(AssociateAC(calledAETitle: rq.calledAETitle, callingAETitle: rq.callingAETitle, presentationContexts: [],
+                                              userInformation: UserInformation(maxPDULength: a.policy.maxPDULength)), cached.negotiated)
+            } else {
+                outcome = AssociationNegotiator.negotiate(rq, policy: a.policy, supported: supported, activeAssociations: active)
+            }
             if case .accept = outcome { return true }
             return false
         }
+        if case .reject = outcome { cachedAnswer = nil }
         switch outcome {
         case .accept(let ac, let n):
             counted = true
             associationID = id
             negotiated = n
+            pendingAC = ac
+            pendingRQ = rq
+            perform(event: .evt7) // A-ASSOCIATE-AC first: what follows is not on the peer's critical path
             associationContext = AssociationContext(associationID: id ?? 0, callingAETitle: rq.callingAETitle,
                                                     calledAETitle: rq.calledAETitle, peerAddress: peer,
                                                     acceptedContexts: n.contexts, userIdentity: rq.userInformation.userIdentity,
-                                                    state: AssociationState())
-            pendingAC = ac
+                                                    state: AssociationState(),
+                                                    requester: AssociationRequester(handler: NIOLoopBound(self, eventLoop: context.eventLoop),
+                                                                                    eventLoop: context.eventLoop, contexts: n.contexts))
             a.emit(.accepted(id: id ?? 0, callingAETitle: rq.callingAETitle, calledAETitle: rq.calledAETitle,
                                       peer: peer, acceptedContexts: n.contexts.count))
             logger.debug("accepted association \(id ?? 0) from \(rq.callingAETitle)@\(peer): \(n.contexts.count) contexts")
-            perform(event: .evt7)
             schedule(timer.startIdleChecks(now: .now()), on: context.eventLoop)
         case .reject(let rj):
             pendingRJ = rj
@@ -540,7 +592,11 @@ final class AssociationHandler: ChannelInboundHandler {
         if nextMessageID == 0 { nextMessageID = 1 }
         command.messageID = nextMessageID
         pendingResponses[nextMessageID] = promise
-        let window = negotiated.map { $0.operationsWindow.maxInvoked == 0 ? Int.max : Int($0.operationsWindow.maxInvoked) } ?? 1
+        // The requestor invokes up to Maximum Number Operations Invoked; the acceptor up to what the
+        // requestor performs, Maximum Number Operations Performed (PS3.7 §D.3.3.3.1).
+        let limit: UInt16?
+        if case .acceptor = role { limit = negotiated?.operationsWindow.maxPerformed } else { limit = negotiated?.operationsWindow.maxInvoked }
+        let window = limit.map { $0 == 0 ? Int.max : Int($0) } ?? 1
         if pendingResponses.count - heldRequests.count > window {
             heldRequests.append((command, dataSet, contextID))
         } else {

@@ -33,4 +33,20 @@ struct PDUFramer {
         defer { pending = p.readableBytes > 0 ? p : nil }
         return try parser.parse(&p)
     }
+
+    /// The bytes of the next PDU when it is complete and of `type`, without consuming them.
+    func peek(type: UInt8) -> ByteBuffer? {
+        guard let p = pending, p.readableBytes >= 6, p.getInteger(at: p.readerIndex, as: UInt8.self) == type,
+              let length = p.getInteger(at: p.readerIndex + 2, as: UInt32.self),
+              UInt64(length) <= UInt64(type == 0x04 ? parser.maxPDataLength : parser.maxOtherLength),
+              p.readableBytes >= 6 + Int(length) else { return nil }
+        return p.getSlice(at: p.readerIndex, length: 6 + Int(length))
+    }
+
+    /// Drops `count` bytes already looked at with `peek`.
+    mutating func skip(_ count: Int) {
+        guard var p = pending else { return }
+        p.moveReaderIndex(forwardBy: min(count, p.readableBytes))
+        pending = p.readableBytes > 0 ? p : nil
+    }
 }

@@ -7,10 +7,10 @@ import XCTest
 
 /// The acceptor's I/O through testing channels: bytes in, bytes out, no sockets.
 final class AssociationHandlerTests: XCTestCase {
-    func makeChannel(policy: AssociationPolicy = AssociationPolicy(aeTitle: "ANY-SCP")) async throws -> NIOAsyncTestingChannel {
+    func makeChannel(policy: AssociationPolicy = AssociationPolicy(aeTitle: "ANY-SCP"), setup: AcceptorSetup? = nil) async throws -> NIOAsyncTestingChannel {
         let channel = NIOAsyncTestingChannel()
-        let setup = AcceptorSetup(policy: policy, registry: ServiceRegistry([VerificationService()]), server: ServerState(),
-                                  events: nil, logger: Logger(label: "test"))
+        let setup = setup ?? AcceptorSetup(policy: policy, registry: ServiceRegistry([VerificationService()]), server: ServerState(),
+                                           events: nil, logger: Logger(label: "test"))
         try await channel.testingEventLoop.executeInContext {
             try channel.pipeline.syncOperations.configureDICOMPipeline(tls: nil, maxPDULength: policy.maxPDULength,
                                                                        handler: AssociationHandler(role: .acceptor(setup)))
@@ -93,5 +93,38 @@ final class AssociationHandlerTests: XCTestCase {
         }
         XCTAssertEqual(try DIMSECommand(encoded: command).status, .success)
         _ = try? await channel.finish()
+    }
+
+    /// A repeated A-ASSOCIATE-RQ is answered from the server's cache with the same A-ASSOCIATE-AC;
+    /// any other request is negotiated afresh, and the association limit still applies.
+    func testRepeatedRequestAnsweredFromCache() async throws {
+        let policy = AssociationPolicy(aeTitle: "ANY-SCP", maxAssociations: 2).acceptingAnyCalledAETitle
+        let setup = AcceptorSetup(policy: policy, registry: ServiceRegistry([VerificationService()]), server: ServerState(),
+                                  events: nil, logger: Logger(label: "test"))
+        func answer(_ rq: [UInt8]) async throws -> (NIOAsyncTestingChannel, ByteBuffer) {
+            let channel = try await makeChannel(setup: setup)
+            try await channel.writeInbound(ByteBuffer(bytes: rq))
+            return (channel, try await channel.waitForOutboundWrite(as: ByteBuffer.self))
+        }
+        let (c1, first) = try await answer(EncodedPDUs.associateRQ)
+        XCTAssertNotNil(setup.lastAccepted.withLock { $0 }, "accepted request cached")
+        let (c2, again) = try await answer(EncodedPDUs.associateRQ)
+        XCTAssertEqual(first, again, "same request, same answer")
+        guard case .associateAC(let ac)? = try PDUParser().parse(bytes: Array(again.readableBytesView)) as PDU?,
+              case .associateRQ(var rq) = try PDUParser().parse(bytes: EncodedPDUs.associateRQ) else { return XCTFail("expected AC") }
+        XCTAssertEqual(ac.callingAETitle, rq.callingAETitle)
+
+        // Two associations are established: the limit (2) rejects a third even from the cache.
+        let (c3, third) = try await answer(EncodedPDUs.associateRQ)
+        XCTAssertEqual(try PDUParser().parse(bytes: Array(third.readableBytesView)), .associateRJ(AssociateRJ(result: 2, source: 3, reason: 2)))
+        _ = try? await c1.finish(); _ = try? await c3.finish()
+
+        // Another calling AE title: negotiated afresh, answered with its own title.
+        rq.callingAETitle = "OTHER-SCU"
+        let (c4, other) = try await answer(PDUSerializer.encode(.associateRQ(rq)))
+        guard case .associateAC(let ac2) = try PDUParser().parse(bytes: Array(other.readableBytesView)) else { return XCTFail("expected AC") }
+        XCTAssertEqual(ac2.callingAETitle, "OTHER-SCU")
+        XCTAssertEqual(setup.lastAccepted.withLock { $0?.rq.callingAETitle }, "OTHER-SCU")
+        _ = try? await c2.finish(); _ = try? await c4.finish()
     }
 }
