@@ -32,7 +32,12 @@ public enum AssociationNegotiator {
                 acContexts.append(PresentationContextAC(id: pc.id, result: .noReason, transferSyntax: ""))
                 continue
             }
-            guard let syntaxes = supported[pc.abstractSyntax] else {
+            // A SOP class is served as SCP (a registered service) or, with role selection, used as
+            // SCU only (policy.scuRoleSOPClasses, in the policy's transfer syntaxes).
+            let served = supported[pc.abstractSyntax] != nil
+            let reversible = policy.scuRoleSOPClasses.contains(pc.abstractSyntax)
+            guard let syntaxes = supported[pc.abstractSyntax] ?? (reversible ? policy.transferSyntaxes : nil),
+                  served || roles[pc.abstractSyntax] != nil else {
                 acContexts.append(PresentationContextAC(id: pc.id, result: .abstractSyntaxNotSupported, transferSyntax: ""))
                 continue
             }
@@ -43,8 +48,8 @@ public enum AssociationNegotiator {
             // Role selection, PS3.7 §D.3.3.4: without a proposal the requestor is SCU, we are SCP.
             var requestorSCU = true, requestorSCP = false
             if let proposal = roles[pc.abstractSyntax] {
-                requestorSCU = proposal.scuRole            // we are SCP for every registered class
-                requestorSCP = proposal.scpRole && policy.scuRoleSOPClasses.contains(pc.abstractSyntax)
+                requestorSCU = proposal.scuRole && served  // we are SCP for every registered class
+                requestorSCP = proposal.scpRole && reversible
                 if !repliedRoles.contains(pc.abstractSyntax) {
                     roleReplies.append(RoleSelection(sopClassUID: pc.abstractSyntax, scuRole: requestorSCU, scpRole: requestorSCP))
                     repliedRoles.insert(pc.abstractSyntax)

@@ -66,6 +66,9 @@ public struct AssociationContext: Sendable {
     public var acceptedContexts: [UInt8: AcceptedPresentationContext]
     public var userIdentity: UserIdentityRQ?
     public var state: AssociationState
+    /// On the accepting side: sends requests back on this association where the negotiated roles
+    /// allow (SCU role by role selection, or N-EVENT-REPORT); nil on the requesting side.
+    public var requester: AssociationRequester? = nil
 }
 
 /// Where a service's `handle` runs.
