@@ -1,13 +1,20 @@
 import CCharLS
 import DICOM
 
-/// JPEG-LS Lossless and Near-Lossless (ISO 14495-1) for 1.2.840.10008.1.2.4.80/.81, through
-/// CharLS's C API (error codes, no exceptions cross into Swift).
+/// JPEG-LS Lossless and Near-Lossless (ISO 14495-1) for 1.2.840.10008.1.2.4.80/.81: lossless
+/// single-component streams through `JPEGLSLosslessGrey` (Swift, about 20% faster than CharLS 2.4.1
+/// here), everything else through CharLS's C API (error codes, no exceptions cross into Swift).
 public struct JPEGLSDecoder: PixelDecoder {
     public var name: String { "JPEG-LS" }
     public init() {}
 
     public func decode(_ data: [UInt8], description d: PixelDescription) throws -> DecodedFrame {
+        if let frame = Self.decodeLosslessGrey(data, description: d) { return frame }
+        return try decodeWithCharLS(data, description: d)
+    }
+
+    /// Any JPEG-LS stream through CharLS (the Swift decoder's reference in the tests).
+    func decodeWithCharLS(_ data: [UInt8], description d: PixelDescription) throws -> DecodedFrame {
         guard let dec = charls_jpegls_decoder_create() else { throw ImagingError.corruptStream(codec: name, reason: "cannot create a CharLS decoder", file: nil) }
         defer { charls_jpegls_decoder_destroy(dec) }
         func check(_ rc: charls_jpegls_errc) throws {
@@ -88,5 +95,59 @@ public struct JPEGLSDecoder: PixelDecoder {
         }
         if let failure { throw failure }
         return a
+    }
+
+    /// Lossless single-component streams with the data set's sample width go through the Swift
+    /// decoder (`JPEGLSLosslessGrey`), straight into the output array; nil means CharLS decodes.
+    static func decodeLosslessGrey(_ data: [UInt8], description d: PixelDescription) -> DecodedFrame? {
+        data.withUnsafeBufferPointer { buf -> DecodedFrame? in
+            guard let p = buf.baseAddress, let h = JPEGLSLosslessGrey.header(p, count: buf.count) else { return nil }
+            let bps = h.precision <= 8 ? 1 : 2
+            guard bps * 8 == d.bitsAllocated, d.samplesPerPixel == 1,
+                  h.rows * h.columns * bps <= ImagePixelData.maxFrameBytes else { return nil }
+            var od = d
+            var warnings: [String] = []
+            if h.columns != d.columns || h.rows != d.rows {
+                warnings.append("the JPEG-LS frame is \(h.columns)×\(h.rows) but the data set says \(d.columns)×\(d.rows); using the JPEG-LS size")
+                od.rows = h.rows; od.columns = h.columns
+            }
+            if h.precision != d.bitsStored { warnings.append("JPEG-LS precision \(h.precision) differs from Bits Stored \(d.bitsStored); following the data set") }
+            od.isPlanar = false
+            let keep = min(od.bitsStored, bps * 8)
+            let count = h.rows * h.columns
+            func run<T: FixedWidthInteger>(_: T.Type, _ convert: @escaping (Int32) -> T) -> [T]? {
+                var ok = false
+                let a = [T](unsafeUninitializedCapacity: count) { o, n in
+                    var row = 0
+                    ok = JPEGLSLosslessGrey.decode(p, count: buf.count, header: h) { w, line in
+                        let base = o.baseAddress! + row * w
+                        for x in 0 ..< w { base[x] = convert(line[x]) }
+                        row += 1
+                    }
+                    n = ok ? count : 0
+                }
+                return ok ? a : nil
+            }
+            let samples: PixelSamples
+            switch (bps, od.isSigned) {
+            case (2, true):
+                let ext = Int16(16 - keep)
+                guard let a = run(Int16.self, { (Int16(truncatingIfNeeded: $0) << ext) >> ext }) else { return nil }
+                samples = .int16(a)
+            case (2, false):
+                let mask = UInt16(truncatingIfNeeded: (1 << keep) - 1)
+                guard let a = run(UInt16.self, { UInt16(truncatingIfNeeded: $0) & mask }) else { return nil }
+                samples = .uint16(a)
+            case (_, true):
+                let ext = Int8(8 - keep)
+                guard let a = run(Int8.self, { (Int8(truncatingIfNeeded: $0) << ext) >> ext }) else { return nil }
+                samples = .int8(a)
+            default:
+                let mask = UInt8(truncatingIfNeeded: (1 << keep) - 1)
+                guard let a = run(UInt8.self, { UInt8(truncatingIfNeeded: $0) & mask }) else { return nil }
+                samples = .uint8(a)
+            }
+            return DecodedFrame(description: od, samples: samples, warnings: warnings)
+        }
     }
 }
