@@ -88,9 +88,19 @@ public struct StorageService: DIMSEService {
             unlink(temp)
             throw DIMSEServiceError(.outOfResources, "cannot store \(name): \(String(cString: strerror(e)))")
         }
-        appendReceipt([ISO8601DateFormatter().string(from: Date()), context.callingAETitle, context.peerAddress,
+        appendReceipt([Self.utcTimestamp(), context.callingAETitle, context.peerAddress,
                        request.command.affectedSOPClassUID ?? "", uid, request.transferSyntax.uid, String(length), name])
         return .success
+    }
+
+    /// Now as ISO 8601 UTC ("2024-05-01T12:00:00Z"), the form ISO8601DateFormatter writes, without
+    /// building a formatter (ICU) for every object received.
+    static func utcTimestamp(_ t: time_t = time(nil)) -> String {
+        var t = t, parts = tm()
+        gmtime_r(&t, &parts)
+        var buffer = [CChar](repeating: 0, count: 32)
+        let n = strftime(&buffer, buffer.count, "%Y-%m-%dT%H:%M:%SZ", &parts)
+        return String(decoding: buffer.prefix(n).map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 
     private func appendReceipt(_ fields: [String]) {
