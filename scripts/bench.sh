@@ -125,7 +125,8 @@ bash scripts/bench-imaging.sh "$LIGHTBOX" 200 512 > "$WORK/imaging.md"
   printf 'Decoding a folder of 200 synthetic 512×512 CT frames, whole process: `lightbox transcode DIR OUT\n'
   printf '%s\n' '--syntax explicit-le` (one process, parallel across files on both cores) against DCMTK'
   printf '%s\n' '`dcmdjpeg`/`dcmdrle`/`dcmdjpls` run once per file (xargs -P1, as a folder is decoded with them)'
-  printf '%s\n\n' 'and pydicom 3 `pixel_array` with the pylibjpeg plugins in one process. hyperfine means.'
+  printf '%s\n' 'and pydicom 3 `pixel_array` in one process with the decoders it picks here (GDCM for JPEG, JPEG-LS'
+  printf '%s\n\n' 'and JPEG 2000; pylibjpeg for HTJ2K; its own RLE), plus pydicom forced to pylibjpeg. hyperfine means.'
   cat "$WORK/imaging.md"
 } >> docs/performance.md
 

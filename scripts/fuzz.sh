@@ -122,14 +122,15 @@ if [ "$target" = codec ] || [ "$target" = all ]; then
     build CodecFuzz
     corpus="$scratch/corpus-codec"
     mkdir -p "$corpus"
-    # Seeds: the JPEG Lossless and RLE fragments of small corpus files, prefixed with the selector
-    # byte the harness reads (0: JPEG Lossless, 1: RLE).
+    # Seeds: the JPEG Lossless, RLE and JPEG-LS fragments of small corpus files, prefixed with the
+    # selector byte the harness reads (0: JPEG Lossless, 1: RLE, 2: JPEG-LS).
     if [ -x "$root/.build/venv/bin/python" ]; then
         "$root/.build/venv/bin/python" - "$root/.build/corpus/pydicom" "$corpus" <<'PYEOF' || true
 import os, sys, pydicom
 from pydicom.encaps import generate_fragments
 src, out = sys.argv[1], sys.argv[2]
-kinds = {"1.2.840.10008.1.2.4.57": 0, "1.2.840.10008.1.2.4.70": 0, "1.2.840.10008.1.2.5": 1}
+kinds = {"1.2.840.10008.1.2.4.57": 0, "1.2.840.10008.1.2.4.70": 0, "1.2.840.10008.1.2.5": 1,
+         "1.2.840.10008.1.2.4.80": 2}
 n = 0
 for name in sorted(os.listdir(src)):
     path = os.path.join(src, name)

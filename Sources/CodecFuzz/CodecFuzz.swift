@@ -1,4 +1,5 @@
-// libFuzzer harness for the Swift codecs: JPEG Lossless (Process 14) and RLE Lossless decoders.
+// libFuzzer harness for the Swift codecs: JPEG Lossless (Process 14), JPEG-LS lossless grey and
+// RLE Lossless decoders.
 //
 // Built as a libFuzzer fuzzer or as a replay tool; see Sources/FuzzHarness/FuzzHarness.swift.
 
@@ -10,12 +11,16 @@ import Glibc
 import Darwin
 #endif
 
-/// The first byte picks the decoder (even: JPEG Lossless, odd: RLE); the rest is the stream.
-/// Any thrown error is fine; a trap is a bug.
+/// The first byte picks the decoder (modulo 3: JPEG Lossless, RLE, JPEG-LS); the rest is the
+/// stream. Any thrown error is fine; a trap is a bug.
 func fuzzCodec(_ bytes: [UInt8]) {
     guard let first = bytes.first else { return }
     let stream = Array(bytes.dropFirst())
-    if first & 1 == 0 { CodecFuzzing.jpegLossless(stream) } else { CodecFuzzing.rle(stream) }
+    switch first % 3 {
+    case 0: CodecFuzzing.jpegLossless(stream)
+    case 1: CodecFuzzing.rle(stream)
+    default: CodecFuzzing.jpegLS(stream)
+    }
 }
 
 @_cdecl("LLVMFuzzerTestOneInput")

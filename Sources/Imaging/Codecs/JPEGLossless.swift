@@ -90,6 +90,11 @@ public enum CodecFuzzing {
         _ = try? JPEGLosslessDecoder().decode(bytes, description: fuzzDescription)
         _ = try? JPEGLosslessDecoder(options: .init(predictor6Overflow: true, cornellHuffman: true)).decode(bytes, description: fuzzDescription)
     }
+    /// The Swift JPEG-LS lossless grey decoder only (CharLS is not ours to fuzz).
+    public static func jpegLS(_ bytes: [UInt8]) {
+        _ = JPEGLSDecoder.decodeLosslessGrey(bytes, description: fuzzDescription)
+        _ = JPEGLSDecoder.decodeLosslessGrey(bytes, description: PixelDescription(rows: 7, columns: 5, bitsAllocated: 8, bitsStored: 8))
+    }
     public static func rle(_ bytes: [UInt8]) {
         _ = try? RLEDecoder().decode(bytes, description: fuzzDescription)
         _ = try? RLEDecoder().decode(bytes, description: PixelDescription(rows: 8, columns: 7, samplesPerPixel: 3, bitsAllocated: 8, bitsStored: 8, photometricInterpretation: .rgb))
