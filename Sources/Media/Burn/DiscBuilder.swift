@@ -187,7 +187,9 @@ public struct DiscBuilder: Sendable {
     }
 
     func makeWorkFolder() throws -> String {
-        let base = options.workFolder.hasSuffix("/") ? String(options.workFolder.dropLast()) : options.workFolder
+        // Absolute, so that libisofs and the verifier find staged files whatever the current folder.
+        var base = options.workFolder.hasSuffix("/") ? String(options.workFolder.dropLast()) : options.workFolder
+        if !base.hasPrefix("/") { base = FileManager.default.currentDirectoryPath + "/" + base }
         let path = base + "/lightbox-burn-\(getpid())-\(UInt32.random(in: 0 ... .max))"
         do { try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true) } catch {
             throw BurnError.cannotWrite(path: path, reason: "\(error.localizedDescription); choose another --work-dir")
