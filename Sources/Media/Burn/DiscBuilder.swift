@@ -1,6 +1,5 @@
 import DICOM
 import Foundation
-import Imaging
 
 /// `lightbox burn`: input files → a conformant medium for an application profile (PS3.11),
 /// with IHE PDI content, written and verified.
@@ -89,8 +88,7 @@ public struct DiscBuilder: Sendable {
             let info = PDIInfo(institution: options.institution, version: options.version, created: created,
                                profile: options.profile, fileSetID: volume.fileSetID, volume: volume.number,
                                volumeCount: volume.count, webContent: options.web != nil)
-            var stagerOptions = FileSetStager.Options(info: info, web: options.web)
-            stagerOptions.encoding = EncodingOptions()
+            let stagerOptions = FileSetStager.Options(info: info, web: options.web)
             let root = work + "/VOL\(volume.number)"
             let staged = try FileSetStager(options: stagerOptions).stage(volume, into: root, progress: progress, cancel: cancel)
             report.rejections += staged.failures
@@ -127,8 +125,7 @@ public struct DiscBuilder: Sendable {
 
     /// The disc label and case insert (Layouts/disc-label.json) for a volume.
     func writeLabel(_ staged: FileSetStager.Result, info: PDIInfo, to path: String) throws {
-        let contents = DiscContents(fileSet: staged.fileSet, fileIDs: staged.fileIDs)
-        let patients = contents.patients
+        let patients = staged.contents.patients
         let label = DiscLabel(
             patientName: patients.map { $0.name.isEmpty ? "(no name)" : $0.name }.joined(separator: "; "),
             patientID: patients.map(\.id).joined(separator: "; "),

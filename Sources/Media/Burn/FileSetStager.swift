@@ -39,6 +39,8 @@ public struct FileSetStager: Sendable {
         public var warnings: [String]
         /// The instances on the volume (target syntaxes).
         public var fileSet: FileSet
+        /// What is on the volume, for people (README, web pages, label).
+        public var contents: DiscContents
     }
 
     public var options: Options
@@ -60,8 +62,8 @@ public struct FileSetStager: Sendable {
         }
         let totalBytes = plan.estimatedBytes
         let encoding = options.encoding
-        let slots = StageSlots(instances.count)
-        let counter = ByteCounter()
+        let slots = ConcurrentResults<Swift.Result<Int64, FileSetError>>(instances.count)
+        let counter = ProgressCounter()
         DispatchQueue.concurrentPerform(iterations: instances.count) { i in
             if cancel.isCancelled { return }
             let p = instances[i]
@@ -115,7 +117,7 @@ public struct FileSetStager: Sendable {
             files += result.files.map { StagedFile(path: $0, size: Self.size(root + "/" + $0)) }
         }
         return Result(root: root, plan: plan, fileIDs: keptFileIDs, failures: failures, files: files,
-                      warnings: warnings, fileSet: fileSet)
+                      warnings: warnings, fileSet: fileSet, contents: contents)
     }
 
     /// Puts one instance at `dest`; returns its size.
@@ -188,18 +190,4 @@ enum FileCopier {
             }
         }
     }
-}
-
-final class StageSlots: @unchecked Sendable {
-    private var items: [Result<Int64, FileSetError>?]
-    private let lock = NSLock()
-    init(_ n: Int) { items = Array(repeating: nil, count: n) }
-    func set(_ i: Int, _ r: Result<Int64, FileSetError>) { lock.lock(); items[i] = r; lock.unlock() }
-    func get(_ i: Int) -> Result<Int64, FileSetError>? { lock.lock(); defer { lock.unlock() }; return items[i] }
-}
-
-final class ByteCounter: @unchecked Sendable {
-    private var n = 0, bytes: Int64 = 0
-    private let lock = NSLock()
-    func add(_ b: Int64) -> (Int, Int64) { lock.lock(); defer { lock.unlock() }; n += 1; bytes += b; return (n, bytes) }
 }

@@ -35,31 +35,33 @@ public struct MediaVerifier: Sendable {
             problems.append("DICOMDIR on the medium references \(referencing.count) files; \(expected) were staged")
         }
         // Referenced files: present, right instance and syntax.
-        let slots = ProblemSlots(referencing.count)
+        let slots = ConcurrentResults<[String]>(referencing.count)
         let total = referencing.count
-        let counter = ByteCounter()
+        let counter = ProgressCounter()
         DispatchQueue.concurrentPerform(iterations: referencing.count) { i in
             if cancel.isCancelled { return }
             let r = referencing[i]
             let path = r.strings(.referencedFileID).joined(separator: "/")
+            var found: [String] = []
+            defer { slots.set(i, found) }
             do {
                 let bytes = try volume.readFile(path)
                 let file = try Part10Reader.read(bytes: bytes, options: .headerOnly, name: path)
                 let uid = file.dataSet.string(.sopInstanceUID) ?? ""
                 if uid != r.string(.referencedSOPInstanceUIDInFile) {
-                    slots.add(i, "\(path): SOP Instance UID \(uid) but its record says \(r.string(.referencedSOPInstanceUIDInFile) ?? "none")")
+                    found.append("\(path): SOP Instance UID \(uid) but its record says \(r.string(.referencedSOPInstanceUIDInFile) ?? "none")")
                 }
                 if file.transferSyntax.uid != r.string(.referencedTransferSyntaxUIDInFile) {
-                    slots.add(i, "\(path): transfer syntax \(file.transferSyntax.uid) but its record says \(r.string(.referencedTransferSyntaxUIDInFile) ?? "none")")
+                    found.append("\(path): transfer syntax \(file.transferSyntax.uid) but its record says \(r.string(.referencedTransferSyntaxUIDInFile) ?? "none")")
                 }
-                if let p = Self.compare(bytes, withFile: staged.root + "/" + path) { slots.add(i, "\(path): \(p)") }
+                if let p = Self.compare(bytes, withFile: staged.root + "/" + path) { found.append("\(path): \(p)") }
                 let (n, b) = counter.add(Int64(bytes.count))
                 progress?(BurnProgress(phase: .verifying, volume: staged.plan.number, done: n, total: total, bytes: b, totalBytes: 0))
             } catch {
-                slots.add(i, "\(path): \(error)")
+                found.append("\(path): \(error)")
             }
         }
-        problems += slots.all
+        problems += referencing.indices.flatMap { slots.get($0) ?? [] }
         // Every other staged file.
         let referenced = Set(referencing.map { $0.strings(.referencedFileID).joined(separator: "/") })
         for f in staged.files where !referenced.contains(f.path) {
@@ -81,12 +83,4 @@ public struct MediaVerifier: Sendable {
         let same = data.withUnsafeBytes { d in bytes.withUnsafeBytes { b in memcmp(d.baseAddress!, b.baseAddress!, bytes.count) == 0 } }
         return same || bytes.isEmpty ? nil : "content differs from the staged file"
     }
-}
-
-final class ProblemSlots: @unchecked Sendable {
-    private var items: [[String]]
-    private let lock = NSLock()
-    init(_ n: Int) { items = Array(repeating: [], count: n) }
-    func add(_ i: Int, _ s: String) { lock.lock(); items[i].append(s); lock.unlock() }
-    var all: [String] { lock.lock(); defer { lock.unlock() }; return items.flatMap { $0 } }
 }

@@ -78,8 +78,8 @@ public struct WebContentWriter: Sendable {
         // Render in parallel; a preview that fails is reported, not fatal.
         let quality = options.quality, size = options.previewSize
         let jobs = previews
-        let slots = WarningSlots(jobs.count)
-        let done = Counter()
+        let slots = ConcurrentResults<String>(jobs.count)
+        let done = ProgressCounter()
         DispatchQueue.concurrentPerform(iterations: jobs.count) { i in
             if isCancelled() { slots.set(i, "cancelled"); return }
             let pv = jobs[i]
@@ -91,7 +91,7 @@ public struct WebContentWriter: Sendable {
             } catch {
                 slots.set(i, "\(pv.fileID.path): no preview: \(error)")
             }
-            progress?(done.increment(), jobs.count)
+            progress?(done.add().items, jobs.count)
         }
         if isCancelled() { throw CancellationError() }
         let failed = Set(previews.indices.filter { slots.get($0) != nil }.map { previews[$0].name })
@@ -174,20 +174,4 @@ public struct WebContentWriter: Sendable {
         if k == 1 { return [n / 2] }
         return (0 ..< k).map { Int((Double($0) * Double(n - 1) / Double(k - 1)).rounded()) }
     }
-}
-
-/// Per-index warning slots written from concurrent workers.
-final class WarningSlots: @unchecked Sendable {
-    private var items: [String?]
-    private let lock = NSLock()
-    init(_ n: Int) { items = Array(repeating: nil, count: n) }
-    func set(_ i: Int, _ s: String) { lock.lock(); items[i] = s; lock.unlock() }
-    func get(_ i: Int) -> String? { lock.lock(); defer { lock.unlock() }; return items[i] }
-}
-
-/// A thread-safe counter.
-final class Counter: @unchecked Sendable {
-    private var n = 0
-    private let lock = NSLock()
-    func increment() -> Int { lock.lock(); defer { lock.unlock() }; n += 1; return n }
 }
