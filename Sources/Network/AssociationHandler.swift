@@ -47,15 +47,17 @@ final class AcceptorSetup: Sendable {
     let eventFilter: @Sendable (AssociationEvent) -> Bool
     /// Task executors of the server's event loops, for services run on their association's loop.
     let executors: EventLoopTaskExecutors
+    /// The timer sweep of each event loop, which its associations' ARTIM and idle checks join.
+    let clocks: AssociationClocks
     /// The transfer syntaxes each registered SOP class accepts, computed once per server rather
     /// than for every association.
     let supportedSyntaxes: [String: [String]]
 
     init(policy: AssociationPolicy, registry: ServiceRegistry, server: ServerState, events: AsyncStream<AssociationEvent>.Continuation?,
          logger: Logger, eventFilter: @escaping @Sendable (AssociationEvent) -> Bool = { _ in true },
-         executors: EventLoopTaskExecutors = EventLoopTaskExecutors([])) {
+         executors: EventLoopTaskExecutors = EventLoopTaskExecutors([]), clocks: AssociationClocks = AssociationClocks([])) {
         self.policy = policy; self.registry = registry; self.server = server; self.events = events
-        self.logger = logger; self.eventFilter = eventFilter; self.executors = executors
+        self.logger = logger; self.eventFilter = eventFilter; self.executors = executors; self.clocks = clocks
         var supported: [String: [String]] = [:]
         for uid in registry.sopClassUIDs {
             supported[uid] = registry.service(for: uid)?.transferSyntaxes ?? policy.transferSyntaxes
@@ -110,6 +112,8 @@ final class AssociationHandler: ChannelInboundHandler {
     /// ARTIM and the idle check share one scheduled wake-up (`AssociationTimer`).
     private var timer: AssociationTimer
     private var wakeup: Scheduled<Void>?
+    /// The event loop's clock this association has joined (acceptors only).
+    private var clock: AssociationClock?
     private var closed = false
     private var lastRead = NIODeadline.now()
     /// The peer's address, formatted only when something reports it.
@@ -158,6 +162,14 @@ final class AssociationHandler: ChannelInboundHandler {
     func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
         if context.channel.isActive { start(context: context) }
+    }
+
+    /// The pipeline is gone with the channel: drop the references that point back at this handler
+    /// (its context holds it, and so does the requester in `associationContext`), or every
+    /// association would leave its handler, context and buffers behind.
+    func handlerRemoved(context: ChannelHandlerContext) {
+        self.context = nil
+        associationContext = nil
     }
 
     func channelActive(context: ChannelHandlerContext) {
@@ -262,6 +274,7 @@ final class AssociationHandler: ChannelInboundHandler {
     private func teardown(error: AssociationError) {
         closed = true
         wakeup?.cancel(); wakeup = nil; timer.cancelled()
+        clock?.remove(self); clock = nil
         aggregator.cancel()
         for m in queue { if case .file(let p, _, _)? = m.dataSet { unlink(p) } }
         queue.removeAll()
@@ -411,11 +424,26 @@ final class AssociationHandler: ChannelInboundHandler {
         }
     }
 
-    /// Schedules the association's one wake-up (nil: the pending one comes soon enough).
+    /// Schedules the association's one wake-up (nil: the pending one comes soon enough). An
+    /// acceptor joins its event loop's `AssociationClock`, which calls `timerDue` once
+    /// `timerWakeup` has passed; a requestor schedules its own task.
     private func schedule(_ deadline: NIODeadline?, on loop: EventLoop) {
         guard let deadline, !closed else { return }
+        if case .acceptor(let a) = role, let clock = clock ?? a.clocks.clock(for: loop) {
+            if self.clock == nil { self.clock = clock; clock.add(self) }
+            return
+        }
         wakeup?.cancel()
         wakeup = loop.assumeIsolated().scheduleTask(deadline: deadline) { [self] in timerFired(on: loop) }
+    }
+
+    /// When this association's timer wants to run next (for `AssociationClock`).
+    var timerWakeup: NIODeadline? { closed ? nil : timer.wakeup }
+
+    /// Called by `AssociationClock` once `timerWakeup` has passed.
+    func timerDue() {
+        guard let context, !closed else { return }
+        timerFired(on: context.eventLoop)
     }
 
     private func timerFired(on loop: EventLoop) {
@@ -523,8 +551,19 @@ final class AssociationHandler: ChannelInboundHandler {
             }
             return
         }
-        inFlight += 1
         let request = DIMSERequest(command: message.command, contextID: message.contextID, transferSyntax: syntax, dataSet: message.dataSet)
+        if service.execution == .eventLoop {
+            let immediate: DIMSEResponse?
+            do { immediate = try service.immediateResponse(to: request, context: ctx) }
+            catch let e as DIMSEServiceError { immediate = DIMSEResponse(status: e.status, errorComment: e.comment) }
+            catch { immediate = DIMSEResponse(status: service.failureStatus, errorComment: "\(error)") }
+            if let immediate {
+                if case .file(let p, _, _)? = message.dataSet { unlink(p) } // the service moved it if it keeps it
+                respond(to: message, syntax: syntax, with: immediate)
+                return
+            }
+        }
+        inFlight += 1
         let promise = context.eventLoop.makePromise(of: DIMSEResponse.self)
         Task(executorPreference: service.execution == .eventLoop ? taskExecutor(for: context.eventLoop) : nil) {
             do { promise.succeed(try await service.handle(request, context: ctx)) }

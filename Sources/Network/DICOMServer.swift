@@ -58,7 +58,7 @@ public final class DICOMServer: Sendable {
         for loop in group.makeIterator() { loops.append(loop) }
         let setup = AcceptorSetup(policy: configuration.policy, registry: services, server: state, events: continuation,
                                   logger: configuration.logger, eventFilter: configuration.eventFilter,
-                                  executors: EventLoopTaskExecutors(loops))
+                                  executors: EventLoopTaskExecutors(loops), clocks: AssociationClocks(loops))
         let maxConnections = configuration.maxConnections
         func bootstrap(on loop: EventLoop, reusePort: Bool) -> ServerBootstrap {
             ServerBootstrap(group: loop, childGroup: loop)

@@ -90,6 +90,10 @@ public protocol DIMSEService: Sendable {
     func dataSetDestination(for command: DIMSECommand, transferSyntax: TransferSyntax, context: AssociationContext) throws -> DataSetDestination
     /// Handles one request. A thrown error is answered with a failure status, not an abort.
     func handle(_ request: DIMSERequest, context: AssociationContext) async throws -> DIMSEResponse
+    /// For `.eventLoop` services: the answer, given at once on the association's event loop when
+    /// it needs no waiting (a C-ECHO, a rename into an inbox), so no task is started for it; nil
+    /// passes the request to `handle`. A thrown error is answered as from `handle`.
+    func immediateResponse(to request: DIMSERequest, context: AssociationContext) throws -> DIMSEResponse?
     /// The status for a thrown error that is not a `DIMSEServiceError`.
     var failureStatus: DIMSEStatus { get }
     /// Where `handle` runs; default `.concurrent`.
@@ -100,6 +104,7 @@ extension DIMSEService {
     public var transferSyntaxes: [String]? { nil }
     public var failureStatus: DIMSEStatus { .processingFailure }
     public var execution: DIMSEServiceExecution { .concurrent }
+    public func immediateResponse(to request: DIMSERequest, context: AssociationContext) throws -> DIMSEResponse? { nil }
     public func dataSetDestination(for command: DIMSECommand, transferSyntax: TransferSyntax,
                                    context: AssociationContext) throws -> DataSetDestination {
         .memory(limit: 16 << 20)

@@ -69,6 +69,15 @@ public struct StorageService: DIMSEService {
     }
 
     public func handle(_ request: DIMSERequest, context: AssociationContext) async throws -> DIMSEResponse {
+        try store(request, context: context)
+    }
+
+    /// Without `durable`, storing is a rename and one appended line: done at once on the event loop.
+    public func immediateResponse(to request: DIMSERequest, context: AssociationContext) throws -> DIMSEResponse? {
+        durable ? nil : try store(request, context: context)
+    }
+
+    private func store(_ request: DIMSERequest, context: AssociationContext) throws -> DIMSEResponse {
         guard request.command.field == .cStoreRQ else {
             return DIMSEResponse(status: .unrecognizedOperation, errorComment: "the inbox only accepts C-STORE")
         }

@@ -5,6 +5,12 @@ public struct VerificationService: DIMSEService {
     /// Answering C-ECHO never blocks.
     public var execution: DIMSEServiceExecution { .eventLoop }
     public func handle(_ request: DIMSERequest, context: AssociationContext) async throws -> DIMSEResponse {
+        answer(request)
+    }
+    public func immediateResponse(to request: DIMSERequest, context: AssociationContext) -> DIMSEResponse? {
+        answer(request)
+    }
+    private func answer(_ request: DIMSERequest) -> DIMSEResponse {
         guard request.command.field == .cEchoRQ else {
             return DIMSEResponse(status: .unrecognizedOperation, errorComment: "Verification only answers C-ECHO")
         }
