@@ -15,8 +15,10 @@
 #   ratio echo 1.01
 #   ratio raw_echo 0.90
 # The echo row runs `echoscu` once per association, so it includes DCMTK's process start-up (~20 ms),
-# which dominates; the raw_echo row opens the same associations (A-ASSOCIATE, C-ECHO, A-RELEASE)
-# from one Python process over a plain socket, so it shows the servers' own cost per association.
+# which dominates: calls alternate between the two servers one by one (paired), so drift in machine
+# load hits both alike, and each server's rate is its calls over the time they took. The raw_echo
+# row opens the same associations (A-ASSOCIATE, C-ECHO, A-RELEASE) from one Python process over a
+# plain socket, so it shows the servers' own cost per association (best of the rounds).
 set -euo pipefail
 dir=${1:?usage: bench-network.sh FOLDER LIGHTBOX_BINARY [ECHO_COUNT]}
 lightbox=${2:?usage: bench-network.sh FOLDER LIGHTBOX_BINARY [ECHO_COUNT]}
@@ -40,7 +42,6 @@ wait_port() {
 }
 now() { date +%s.%N; }
 elapsed() { python3 -c "print(f'{$2 - $1:.3f}')"; }
-rate() { python3 -c "print(f'{$1 / ($3 - $2):.1f}')"; }
 
 mkdir -p "$work/dcmtk" "$work/lightbox"
 p1=$(free_port)
@@ -91,6 +92,22 @@ print(f"{n / (time.perf_counter() - t):.1f}")
 PYEOF
 raw_echoes=$((echoes * 10))
 
+# echoscu, one process per association, alternating between the servers call by call (the order
+# flips every pair); prints "storescp_rate lightbox_rate" in associations per second.
+cat > "$work/paired_echo.py" <<'PYEOF'
+import os, subprocess, sys, time
+n, p1, p2 = int(sys.argv[1]), sys.argv[2], sys.argv[3]
+spent = [0.0, 0.0]
+servers = [("STORESCP", p1), ("LIGHTBOX", p2)]
+for i in range(n):
+    for k in ((0, 1) if i % 2 == 0 else (1, 0)):
+        aet, port = servers[k]
+        t = time.perf_counter()
+        subprocess.run(["echoscu", "-aec", aet, "127.0.0.1", port], check=True)
+        spent[k] += time.perf_counter() - t
+print(f"{n / spent[0]:.1f} {n / spent[1]:.1f}")
+PYEOF
+
 # Rounds alternate between the two servers so drift in machine load hits both alike; each
 # server's best round is reported ("at its best").
 store1=(); store2=(); echo1=(); echo2=(); raw1=(); raw2=()
@@ -102,15 +119,16 @@ for r in $(seq 1 "$rounds"); do
   [ "$n1" -eq "$files" ] && [ "$n2" -eq "$files" ] || echo "bench-network: stored $n1 (storescp) and $n2 (lightbox) of $files files" >&2
   store1+=("$(elapsed "$t0" "$t1")"); store2+=("$(elapsed "$t2" "$t3")")
 
-  t0=$(now); for _ in $(seq 1 "$echoes"); do echoscu -aec STORESCP 127.0.0.1 "$p1"; done; t1=$(now)
-  t2=$(now); for _ in $(seq 1 "$echoes"); do echoscu -aec LIGHTBOX 127.0.0.1 "$p2"; done; t3=$(now)
-  echo1+=("$(rate "$echoes" "$t0" "$t1")"); echo2+=("$(rate "$echoes" "$t2" "$t3")")
+  read -r e_s e_l < <(python3 "$work/paired_echo.py" "$echoes" "$p1" "$p2")
+  echo1+=("$e_s"); echo2+=("$e_l")
 
   raw1+=("$(python3 "$work/raw_echo.py" "$raw_echoes" STORESCP "$p1")")
   raw2+=("$(python3 "$work/raw_echo.py" "$raw_echoes" LIGHTBOX "$p2")")
 done
 s1=$(best_min "${store1[@]}"); s2=$(best_min "${store2[@]}")
-e1=$(best_max "${echo1[@]}"); e2=$(best_max "${echo2[@]}")
+# Echo: every round's calls together (paired rounds; a best round would pick noise).
+sum_rate() { python3 -c "import sys; r = [float(x) for x in sys.argv[1:]]; print(f'{len(r) / sum(1 / x for x in r):.1f}')" "$@"; }
+e1=$(sum_rate "${echo1[@]}"); e2=$(sum_rate "${echo2[@]}")
 r1=$(best_max "${raw1[@]}"); r2=$(best_max "${raw2[@]}")
 echo "storescp_store_seconds $s1 / lightbox_store_seconds $s2"
 echo "storescp_echo_per_s $e1 / lightbox_echo_per_s $e2"
