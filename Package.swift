@@ -34,7 +34,7 @@ let package = Package(
         .target(name: "DICOM", dependencies: ["CZlib"], path: "Sources/DICOM"),
 
         // Codecs, pixel pipeline, LUTs, GSDF, rendering. C codec libraries sit behind shim targets.
-        .target(name: "Imaging", dependencies: ["DICOM", "CZlib", "CJPEGShim", "CCharLS", "COpenJPEG", "CTurboJPEG"], path: "Sources/Imaging"),
+        .target(name: "Imaging", dependencies: ["DICOM", "CZlib", "CJPEGShim", "CCharLS", "COpenJPEG", "COpenJPHShim", "CTurboJPEG"], path: "Sources/Imaging"),
         // libjpeg (8-bit, libjpeg-turbo) and GDCM's 12-bit IJG build behind C wrappers that own setjmp.
         .target(name: "CJPEGShim", path: "Sources/CJPEGShim",
                 linkerSettings: [.linkedLibrary("jpeg"), .linkedLibrary("gdcmjpeg12")]),
@@ -42,6 +42,11 @@ let package = Package(
                        providers: [.apt(["libcharls-dev"])]),
         .systemLibrary(name: "COpenJPEG", path: "Sources/COpenJPEG", pkgConfig: "libopenjp2",
                        providers: [.apt(["libopenjp2-7-dev"])]),
+        // OpenJPH (HTJ2K) behind a C API that catches every C++ exception. Its headers are in
+        // /usr/include/openjph (included as <openjph/…>); Debian 12's openjph.pc is empty, so no
+        // pkg-config and no systemLibrary target, only the library to link (libopenjph-dev).
+        .target(name: "COpenJPHShim", path: "Sources/COpenJPHShim",
+                linkerSettings: [.linkedLibrary("openjph")]),
 
         // DICOM Upper Layer and DIMSE on SwiftNIO.
         .target(

@@ -18,9 +18,10 @@
 #
 # What each side does (hyperfine mean of 5 runs, wall clock, whole process):
 #   lightbox   one process for the folder: `lightbox transcode DIR OUT --syntax explicit-le` reads,
-#              decodes (CharLS, OpenJPEG, libjpeg-turbo, or Swift) and WRITES every file as Explicit
-#              VR Little Endian, files in parallel on every core (one OpenJPEG thread per file; a
-#              single file gets opj_codec_set_threads with one thread per core).
+#              decodes (CharLS, OpenJPEG for JPEG 2000, OpenJPH for HTJ2K, libjpeg-turbo, or Swift)
+#              and WRITES every file as Explicit VR Little Endian, files in parallel on every core
+#              (one OpenJPEG thread per file; a single file gets opj_codec_set_threads with one
+#              thread per core; OpenJPH uses one thread per frame).
 #   dcmtk      `dcmdjpeg`/`dcmdrle`/`dcmdjpls`, one process per file (xargs -P1), reading and writing
 #              files; DCMTK 3.6.7 has no JPEG 2000 decoder, so those rows say n/a.
 #   pydicom    one Python process, `dcmread(f).pixel_array` per file, decoded into memory only (no
@@ -34,6 +35,8 @@
 #                pylibjpeg-rle), the configuration issue 3 names.
 # Lightbox's JPEG-LS and J2K time is almost all inside the same libraries pydicom's default path
 # uses (CharLS, OpenJPEG), so against that column the ratio is bounded by the number of cores.
+# HTJ2K is the exception: Lightbox decodes it with OpenJPH (OpenJPEG only as the fallback), which
+# is faster than the OpenJPEG inside pylibjpeg-openjpeg, so there the ratio can exceed the cores.
 set -euo pipefail
 lightbox=${1:?usage: bench-imaging.sh LIGHTBOX_BINARY [IMAGES] [SIZE]}
 images=${2:-200}

@@ -123,7 +123,7 @@ if [ "$target" = codec ] || [ "$target" = all ]; then
     corpus="$scratch/corpus-codec"
     mkdir -p "$corpus"
     # Seeds: the JPEG Lossless, RLE and JPEG-LS fragments of small corpus files, prefixed with the
-    # selector byte the harness reads (0: JPEG Lossless, 1: RLE, 2: JPEG-LS).
+    # selector byte the harness reads (0: JPEG Lossless, 1: RLE, 2: JPEG-LS, 3: HTJ2K).
     if [ -x "$root/.build/venv/bin/python" ]; then
         "$root/.build/venv/bin/python" - "$root/.build/corpus/pydicom" "$corpus" <<'PYEOF' || true
 import os, sys, pydicom
@@ -147,6 +147,34 @@ for name in sorted(os.listdir(src)):
     except Exception:
         pass
 PYEOF
+    fi
+    # HTJ2K seeds (selector 3): small codestreams from OpenJPH's ojph_compress (the corpus has no
+    # HTJ2K files): 8- and 16-bit grey, signed and not, reversible and not, tiled, RPCL and LRCP.
+    if command -v ojph_compress >/dev/null; then
+        python3 - "$corpus" <<'PYEOF' || true
+import os, random, subprocess, sys, tempfile
+out = sys.argv[1]
+tmp = tempfile.mkdtemp()
+random.seed(3)
+cases = [(16, 16, 8, "false", ["-reversible", "true", "-num_decomps", "4"]),
+         (33, 20, 12, "false", ["-reversible", "true", "-prog_order", "LRCP", "-num_decomps", "4"]),
+         (40, 40, 16, "true", ["-reversible", "true", "-tile_size", "{32,32}", "-num_decomps", "2"]),
+         (24, 17, 16, "true", ["-reversible", "false", "-qstep", "0.01", "-num_decomps", "3"]),
+         (64, 8, 8, "false", ["-reversible", "true", "-num_decomps", "3", "-block_size", "{8,8}"])]
+for n, (w, h, bits, signed, extra) in enumerate(cases):
+    width = 1 if bits <= 8 else 2
+    raw = os.path.join(tmp, "in.yuv"); j2c = os.path.join(tmp, "out.j2c")
+    with open(raw, "wb") as f:
+        for y in range(h):
+            for x in range(w):
+                f.write(((x * 37 + y * 11 + random.randrange(8)) % (1 << bits)).to_bytes(width, "little"))
+    args = ["ojph_compress", "-i", raw, "-o", j2c, "-dims", "{%d,%d}" % (w, h), "-num_comps", "1",
+            "-signed", signed, "-bit_depth", str(bits), "-downsamp", "{1,1}"] + extra
+    if subprocess.run(args, capture_output=True).returncode == 0:
+        open(os.path.join(out, "seed-htj2k-%d" % n), "wb").write(bytes([3]) + open(j2c, "rb").read())
+PYEOF
+    else
+        echo "note: ojph_compress (openjph-tools) is missing; no HTJ2K seeds"
     fi
     run CodecFuzz "$corpus" "$artifacts/codec" || status=1
 fi

@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 
 APT_PACKAGES=(
   # Libraries (DEVELOPERS.md "Dependencies")
-  zlib1g-dev libjpeg62-turbo-dev libturbojpeg0-dev libopenjp2-7-dev libcharls-dev libgdcm-dev
+  zlib1g-dev libjpeg62-turbo-dev libturbojpeg0-dev libopenjp2-7-dev libopenjph-dev libcharls-dev libgdcm-dev
   libcairo2-dev libisoburn-dev libiso9660-dev libcdio-dev libudf-dev pkg-config
   # Oracles nobody here wrote
   dcmtk dicom3tools xorriso genisoimage libcdio-utils poppler-utils chromium

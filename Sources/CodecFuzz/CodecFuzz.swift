@@ -1,5 +1,5 @@
-// libFuzzer harness for the Swift codecs: JPEG Lossless (Process 14), JPEG-LS lossless grey and
-// RLE Lossless decoders.
+// libFuzzer harness for the codecs Lightbox owns: the Swift JPEG Lossless (Process 14), JPEG-LS
+// lossless grey and RLE Lossless decoders, and the HTJ2K path through COpenJPHShim and OpenJPH.
 //
 // Built as a libFuzzer fuzzer or as a replay tool; see Sources/FuzzHarness/FuzzHarness.swift.
 
@@ -11,15 +11,16 @@ import Glibc
 import Darwin
 #endif
 
-/// The first byte picks the decoder (modulo 3: JPEG Lossless, RLE, JPEG-LS); the rest is the
-/// stream. Any thrown error is fine; a trap is a bug.
+/// The first byte picks the decoder (modulo 4: JPEG Lossless, RLE, JPEG-LS, HTJ2K); the rest is
+/// the stream. Any thrown error is fine; a trap is a bug.
 func fuzzCodec(_ bytes: [UInt8]) {
     guard let first = bytes.first else { return }
     let stream = Array(bytes.dropFirst())
-    switch first % 3 {
+    switch first % 4 {
     case 0: CodecFuzzing.jpegLossless(stream)
     case 1: CodecFuzzing.rle(stream)
-    default: CodecFuzzing.jpegLS(stream)
+    case 2: CodecFuzzing.jpegLS(stream)
+    default: CodecFuzzing.htj2k(stream)
     }
 }
 

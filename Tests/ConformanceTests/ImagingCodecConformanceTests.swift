@@ -319,11 +319,12 @@ final class ImagingCodecConformanceTests: XCTestCase {
         XCTAssertTrue(failures.isEmpty, failures.joined(separator: "\n"))
     }
 
-    /// HTJ2K written by OpenJPH (not the library Lightbox decodes with): the reversible files
-    /// (.201 LRCP, .202 RPCL) decode to exactly the source pixels, the irreversible one (.203,
-    /// quantisation step 0.002; about 34–37 dB over the data range here) to within 30 dB PSNR of them,
-    /// and all three equal pylibjpeg-openjpeg's decoding (the lossless and lossy tests above compare
-    /// every file with pydicom too).
+    /// HTJ2K written by OpenJPH's encoder (Lightbox decodes with OpenJPH's decoder, falling back to
+    /// OpenJPEG): the reversible files (.201 LRCP, .202 RPCL) decode to exactly the source pixels
+    /// and to pylibjpeg-openjpeg's decoding; the irreversible one (.203, quantisation step 0.002;
+    /// about 34–37 dB over the data range here) to within 30 dB PSNR of them and within ±1 of
+    /// pylibjpeg-openjpeg (two floating-point 9/7 implementations round differently in places).
+    /// The lossless and lossy tests above compare every file with pydicom too.
     func testHTJ2KFromOpenJPHDecodesToSourcePixels() throws {
         let fx = try Self.fixture()
         let pd = try Oracles.requireCorpus("pydicom"), pdd = try Oracles.requireCorpus("pydicom-data")
@@ -345,8 +346,15 @@ final class ImagingCodecConformanceTests: XCTestCase {
             } else {
                 XCTAssertEqual(mine.values, source, "\(name): reversible HTJ2K must give the source pixels")
             }
-            if let ref = fx.references[path], ref.ok { XCTAssertEqual(mine.values, ref.values(), "\(name) vs pylibjpeg-openjpeg") }
-            else { XCTFail("\(name): pydicom could not decode it") }
+            if let ref = fx.references[path], ref.ok {
+                let theirs = ref.values()
+                if name.hasSuffix("_203.dcm") {
+                    XCTAssertEqual(mine.values.count, theirs.count, name)
+                    XCTAssertLessThanOrEqual(zip(mine.values, theirs).map { abs($0 - $1) }.max() ?? 0, 1, "\(name) vs pylibjpeg-openjpeg")
+                } else {
+                    XCTAssertEqual(mine.values, theirs, "\(name) vs pylibjpeg-openjpeg")
+                }
+            } else { XCTFail("\(name): pydicom could not decode it") }
             checked += 1
         }
         XCTAssertEqual(checked, 9, "HTJ2K files made: \(fx.notes)")

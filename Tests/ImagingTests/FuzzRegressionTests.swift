@@ -17,4 +17,30 @@ final class FuzzRegressionTests: XCTestCase {
         XCTAssertThrowsError(try JPEGDCTDecoder().decode(bytes, description: d))
         CodecFuzzing.jpegLossless(bytes)   // the fuzz entry point itself must return
     }
+
+    /// make fuzz (CodecFuzz, HTJ2K), 2026-11-27: tile sizes of 2^32 − 1 and 2^32 − 146 (legal:
+    /// one tile) made OpenJPH 0.9 dereference a null tile while parsing the tile header. The
+    /// codestream walk now sends sizes of 2^31 and more to OpenJPEG.
+    func testHugeHTJ2KTileSizesDoNotReachOpenJPH() throws {
+        let base64 =
+            "A/9P/1EAKUAAAAAAQAAAAAgAAAAAAAAAAP////////9uAAAAAAAAAAAAAQcBAf9QAAgAAgAAAAT/UgAMAAIAAQAD" +
+            "AQFAAf9cAA0gUFhYYFhYWFBQWP9kABYAAU9wZW5KUEggVmVyIDAuOS4wLv+QAAoAAAAAAqIAAf+TwBWAswSIqPIA" +
+            "lrpTUXcAwAtCAFZABaIo0pTft8hhAAAaNAEDUXkAOgjZTcQAy1qpoXcAL8fARUs6g5cAhAN1CAA2OQDgBtnbGAG0" +
+            "9qYAbX2wFB1E3wbh8J7hsBUC4vmC8AAhADYAQFqZAOBaDgDfj01INhAoZDZMMgsEICaCEBGYAAiWlAJ37R5JzCeQ" +
+            "+AZI2AERlwDTsuFiUQy4njhiSXTtDkBQIma3ABIL0VWgL0JwX3OwcJvj8AGJlUIAEpgA1zsHBDkCgDeCKAK1iUcy" +
+            "8AAQIQIQM5gA8Ad0G6T3T7puAO390Hsi3ScAO6HdF7p90QAJgucfBgW+kAAwGRDx4xAAAEbirA+CUvKFoAqgQlha" +
+            "AGgQss8KAgIMeIcEALyCQQKBYIJ7KgQgAAj+MOQxHChACJ+aADvUOSHTgL0BAwTB0Az8QwAQAODh8fUEAgQDwDtL" +
+            "IVShAEBAHCqbAEUjBAMDAYhDNZDYDCNBiIdHt0XAAAJB7j8R0yACqMYliYQgIzsAQybDTiPuoCheyMGZ8E4wRhSi" +
+            "pKP5QCEBrI54QjqaAGFouInMYbdQFCg6jdAS4HwgRFAnDdoEOBXSI0AKEHoAnYCPsEViDHwwk/CVLwsFsofxSIL+" +
+            "8AAIDguTmfSABAKcALhDSDA8A9CRCRRfB1g4AsUR1TzaGRtgh/QAAROUgCQEEEM7AKVQACzojvQPMAqDASLhP2CA" +
+            "APgn9oTB4QAlaAL0AHOZAIGT2AZvGADAvdkMABQQBgMg9oZ+IFEg/AAwIMQRB3kzmgC7MQtfBAkCAkVwI/1BgdA0" +
+            "eANQQAIABgT+QAgA4Xhg5TDBABgQvgB9UBSB/mCl49MXHiAAyAGHwGNAKCAKIABEKEQkacETqzwA/9k="
+        let input = Array(try XCTUnwrap(Data(base64Encoded: base64)))
+        let stream = Array(input.dropFirst())  // the harness's selector byte
+        let d = PixelDescription(rows: 16, columns: 16, bitsAllocated: 16, bitsStored: 12)
+        XCTAssertThrowsError(try HTJ2KDecoder(threads: 1).decodeWithOpenJPH(stream, description: d)) { error in
+            XCTAssertEqual(error as? OpenJPHRefusal, .unsupported("an image or tile size of 2^31 or more"))
+        }
+        CodecFuzzing.htj2k(stream)   // the fuzz entry point itself must return
+    }
 }

@@ -59,11 +59,16 @@ public enum CodecRegistry {
         case "1.2.840.10008.1.2.4.57", "1.2.840.10008.1.2.4.70": return JPEGLosslessDecoder(options: options.jpegLossless)
         case "1.2.840.10008.1.2.4.50", "1.2.840.10008.1.2.4.51": return JPEGDCTDecoder()
         case "1.2.840.10008.1.2.4.80", "1.2.840.10008.1.2.4.81": return JPEGLSDecoder()
-        case "1.2.840.10008.1.2.4.90", "1.2.840.10008.1.2.4.91",
-             "1.2.840.10008.1.2.4.201", "1.2.840.10008.1.2.4.202", "1.2.840.10008.1.2.4.203":
-            return JPEG2000Decoder(threads: options.threadsPerFrame.map { Int32(max(1, min($0, 64))) } ?? JPEG2000Decoder.defaultThreads)
+        case "1.2.840.10008.1.2.4.90", "1.2.840.10008.1.2.4.91":
+            return JPEG2000Decoder(threads: openJPEGThreads(options))
+        case "1.2.840.10008.1.2.4.201", "1.2.840.10008.1.2.4.202", "1.2.840.10008.1.2.4.203":
+            return HTJ2KDecoder(threads: openJPEGThreads(options))
         default: return nil
         }
+    }
+
+    static func openJPEGThreads(_ options: DecodingOptions) -> Int32 {
+        options.threadsPerFrame.map { Int32(max(1, min($0, 64))) } ?? JPEG2000Decoder.defaultThreads
     }
 
     /// The encoder for a transfer syntax, or nil.

@@ -2,8 +2,9 @@ import COpenJPEG
 import DICOM
 import Foundation
 
-/// JPEG 2000 (ISO 15444-1) and HTJ2K (ISO 15444-15) for 1.2.840.10008.1.2.4.90/.91 and
-/// .201–.203, through OpenJPEG: a raw codestream or a JP2 file wrapper. When the codestream's
+/// JPEG 2000 (ISO/IEC 15444-1) for 1.2.840.10008.1.2.4.90/.91 (PS3.5 §A.4.4), through OpenJPEG:
+/// a raw codestream or a JP2 file wrapper. Also decodes HTJ2K (ISO/IEC 15444-15) for
+/// `HTJ2KDecoder`, which hands it the streams OpenJPH does not take. When the codestream's
 /// precision or signedness disagrees with the data set, the data set wins and a warning says so.
 public struct JPEG2000Decoder: PixelDecoder {
     public var name: String { "JPEG 2000" }
@@ -22,12 +23,10 @@ public struct JPEG2000Decoder: PixelDecoder {
     }
 
     public func decode(_ data: [UInt8], description d: PixelDescription) throws -> DecodedFrame {
-        guard data.count >= 12 else { throw ImagingError.corruptStream(codec: name, reason: "\(data.count)-byte codestream", file: nil) }
-        let isJP2 = data[0] == 0 && data[1] == 0 && data[2] == 0 && data[3] == 0x0C && data[4] == 0x6A && data[5] == 0x50
-        // Lenient: skip bytes before the SOC marker of a raw codestream.
+        let container = try JPEG2000Frame.container(of: data, codec: name)
+        let isJP2 = container == .fileFormat
         var start = 0
-        if !isJP2 { while start + 1 < data.count && !(data[start] == 0xFF && data[start + 1] == 0x4F) { start += 1 } }
-        guard start + 1 < data.count else { throw ImagingError.corruptStream(codec: name, reason: "no SOC marker", file: nil) }
+        if case .codestream(let s) = container { start = s }
         return try data.withUnsafeBytes { raw -> DecodedFrame in
             let src = Source(raw.baseAddress! + start, raw.count - start)
             guard let codec = opj_create_decompress(isJP2 ? OPJ_CODEC_JP2 : OPJ_CODEC_J2K) else {
@@ -96,27 +95,12 @@ public struct JPEG2000Decoder: PixelDecoder {
                 }
             }
             let prec = Int(comps[0].prec), sgnd = comps[0].sgnd != 0
-            var od = d
-            od.isPlanar = false
-            if w != d.columns || h != d.rows {
-                warnings.append("the codestream is \(w)×\(h) but the data set says \(d.columns)×\(d.rows); using the codestream size")
-                od.rows = h; od.columns = w
-            }
-            if nc != d.samplesPerPixel {
-                warnings.append("the codestream has \(nc) components but Samples per Pixel is \(d.samplesPerPixel)")
-                od.samplesPerPixel = nc
-            }
-            if prec != d.bitsStored || sgnd != d.isSigned {
-                warnings.append("the codestream says \(prec)-bit \(sgnd ? "signed" : "unsigned") but the data set says \(d.bitsStored)-bit \(d.isSigned ? "signed" : "unsigned"); following the data set")
-            }
-            if nc == 3 && (d.photometricInterpretation == .ybrICT || d.photometricInterpretation == .ybrRCT) {
-                // OpenJPEG undoes the multiple-component transform (RCT/ICT) itself.
-                od.photometricInterpretation = .rgb
-            }
+            let (od, mismatches) = JPEG2000Frame.describe(width: w, height: h, components: nc, precision: prec, signed: sgnd, description: d)
+            warnings += mismatches
             // Interleave the components' bit patterns straight into the output type; the data set's
             // Bits Stored and sign decide their meaning.
             let count = w * h * nc
-            let keep = min(od.bitsStored, max(8, od.bitsAllocated))
+            let keep = JPEG2000Frame.keptBits(od)
             var planes: [UnsafeMutablePointer<Int32>] = []
             for c in 0 ..< nc { planes.append(comps[c].data!) }
             let samples: PixelSamples
@@ -133,7 +117,7 @@ public struct JPEG2000Decoder: PixelDecoder {
                 samples = .int16(Self.interleave(planes, pixels: w * h, count: count) { (Int16(truncatingIfNeeded: $0) << ext) >> ext })
             default:
                 let bits32 = Self.interleave(planes, pixels: w * h, count: count) { UInt32(bitPattern: $0) }
-                samples = SampleConversion.finish32(bits32, bits: min(od.bitsStored, 32), shift: 0, signed: od.isSigned)
+                samples = SampleConversion.finish32(bits32, bits: keep, shift: 0, signed: od.isSigned)
             }
             return DecodedFrame(description: od, samples: samples, warnings: warnings)
         }
