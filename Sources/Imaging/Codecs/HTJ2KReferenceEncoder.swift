@@ -28,24 +28,15 @@ enum HTJ2KReferenceEncoder {
         var out: UnsafeMutablePointer<UInt8>?
         var length = 0
         var message = [CChar](repeating: 0, count: 256)
-        let status: lb_ojph_status
-        if wide {
-            let words = samples.map { UInt16(truncatingIfNeeded: $0) }
-            status = words.withUnsafeBytes { s in
-                lb_ojph_encode(s.baseAddress, 2, UInt32(width), UInt32(height), UInt32(components), UInt32(bits), signed ? 1 : 0,
-                               o.reversible ? 1 : 0, o.colorTransform ? 1 : 0, o.qstep, o.progression, UInt32(o.tileWidth),
-                               UInt32(o.tileHeight), UInt32(o.decompositions), UInt32(o.blockWidth), UInt32(o.blockHeight),
-                               UInt32(o.precinct), &out, &length, &message, message.count)
-            }
-        } else {
-            let bytes = samples.map { UInt8(truncatingIfNeeded: $0) }
-            status = bytes.withUnsafeBytes { s in
-                lb_ojph_encode(s.baseAddress, 1, UInt32(width), UInt32(height), UInt32(components), UInt32(bits), signed ? 1 : 0,
-                               o.reversible ? 1 : 0, o.colorTransform ? 1 : 0, o.qstep, o.progression, UInt32(o.tileWidth),
-                               UInt32(o.tileHeight), UInt32(o.decompositions), UInt32(o.blockWidth), UInt32(o.blockHeight),
-                               UInt32(o.precinct), &out, &length, &message, message.count)
-            }
+        func encode(_ s: UnsafeRawBufferPointer, bytesPerSample: UInt32) -> lb_ojph_status {
+            lb_ojph_encode(s.baseAddress, bytesPerSample, UInt32(width), UInt32(height), UInt32(components), UInt32(bits), signed ? 1 : 0,
+                           o.reversible ? 1 : 0, o.colorTransform ? 1 : 0, o.qstep, o.progression, UInt32(o.tileWidth),
+                           UInt32(o.tileHeight), UInt32(o.decompositions), UInt32(o.blockWidth), UInt32(o.blockHeight),
+                           UInt32(o.precinct), &out, &length, &message, message.count)
         }
+        let status = wide
+            ? samples.map { UInt16(truncatingIfNeeded: $0) }.withUnsafeBytes { encode($0, bytesPerSample: 2) }
+            : samples.map { UInt8(truncatingIfNeeded: $0) }.withUnsafeBytes { encode($0, bytesPerSample: 1) }
         guard status == LB_OJPH_OK, let out else { return nil }
         defer { lb_ojph_free(out) }
         return Array(UnsafeBufferPointer(start: out, count: length))
