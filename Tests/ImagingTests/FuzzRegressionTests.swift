@@ -43,4 +43,26 @@ final class FuzzRegressionTests: XCTestCase {
         }
         CodecFuzzing.htj2k(stream)   // the fuzz entry point itself must return
     }
+
+    /// make fuzz (CodecFuzz), 2026-11-27: a 30-byte lossless stream whose SOF3 claims a
+    /// 20000×20000 frame (under the 1 GiB frame limit) made the decoder allocate a gigabyte before reading a single sample.
+    /// Now refused from the stream's size, before any allocation.
+    func testTinyLosslessStreamClaimingAHugeFrameIsRefused() throws {
+        var s: [UInt8] = [0xFF, 0xD8]
+        s += [0xFF, 0xC4, 0x00, 0x14, 0x00, 1] + [UInt8](repeating: 0, count: 15) + [0]
+        s += [0xFF, 0xC3, 0x00, 0x0B, 16, 0x4E, 0x20, 0x4E, 0x20, 1, 1, 0x11, 0]
+        s += [0xFF, 0xDA, 0x00, 0x08, 1, 1, 0, 1, 0, 0, 0x00, 0xFF, 0xD9]
+        let d = PixelDescription(rows: 16, columns: 16, bitsAllocated: 16, bitsStored: 12)
+        XCTAssertThrowsError(try JPEGLosslessDecoder().decode(s, description: d)) { error in
+            XCTAssertTrue("\(error)".contains("cannot come from a stream of"), "\(error)")
+        }
+        // A merely truncated stream of a normal-sized image is still decoded as far as it goes.
+        let n = 64 * 64
+        let pixels = (0 ..< n).map { UInt16(($0 * 37) & 0xFFF) }
+        let full = JPEGLosslessCodec.encode(pixels, rows: 64, columns: 64, components: 1, precision: 12, predictor: 1)
+        let cut = Array(full.prefix(full.count / 3))
+        let frame = try JPEGLosslessDecoder().decode(cut, description: PixelDescription(rows: 64, columns: 64, bitsAllocated: 16, bitsStored: 12))
+        XCTAssertFalse(frame.warnings.isEmpty, "a truncated stream is reported")
+        CodecFuzzing.jpegLossless(s)
+    }
 }

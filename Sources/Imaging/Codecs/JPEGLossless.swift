@@ -231,6 +231,14 @@ enum JPEGLosslessCodec {
                     guard comps.allSatisfy({ $0.h == 1 && $0.v == 1 }) else { throw Failure.malformed("subsampled lossless JPEG components are not supported") }
                     let total = rows * cols * nf
                     guard total <= ImagePixelData.maxFrameBytes / 2 else { throw Failure.malformed("frame of \(total) samples is too large") }
+                    // Every sample costs at least one Huffman code bit, so a complete stream of n
+                    // bytes holds at most 8n samples. Truncated streams are decoded as far as they
+                    // go, but a stream with less than 1/64 of the smallest possible data is not a
+                    // truncated image: refuse it before allocating (a 20-byte stream must not claim
+                    // a 65535×65535 frame and get a gigabyte).
+                    guard total <= max(1 << 24, n * 8 * 64) else {
+                        throw Failure.malformed("a \(cols)×\(rows)×\(nf) frame cannot come from a stream of \(n) bytes")
+                    }
                     out = [UInt16](repeating: 0, count: total)
                     sawFrame = true
                 case 0xC0 ... 0xCF where m != 0xC4 && m != 0xC8 && m != 0xCC:
