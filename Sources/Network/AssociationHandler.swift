@@ -117,7 +117,10 @@ final class AssociationHandler: ChannelInboundHandler {
     private var closed = false
     private var lastRead = NIODeadline.now()
     /// The peer's address, formatted only when something reports it.
-    private lazy var peer: String = context?.channel.remoteAddress.map { "\($0.ipAddress ?? "?"):\($0.port ?? 0)" } ?? "?"
+    private lazy var peer: String = PeerAddress.format(context?.channel.remoteAddress)
+    /// The logger's level is read once: asking it is an existential call per message otherwise.
+    private let tracing: Bool
+    private let debugging: Bool
 
     private(set) var negotiated: NegotiatedAssociation?
     private var associationContext: AssociationContext?
@@ -153,6 +156,8 @@ final class AssociationHandler: ChannelInboundHandler {
             fsm = AssociationStateMachine(isRequestor: true); logger = r.logger
             timer = AssociationTimer(idleTimeout: nil)
         }
+        tracing = logger.logLevel <= .trace
+        debugging = logger.logLevel <= .debug
     }
 
     var stateDescription: String { "Sta\(fsm.state.rawValue)" }
@@ -218,7 +223,7 @@ final class AssociationHandler: ChannelInboundHandler {
 
     /// One PDU from the peer, as the state machine's event (PS3.8 Table 9-2).
     private func received(_ pdu: PDU) {
-        logger.trace("received \(pdu.name) in \(stateDescription)")
+        if tracing { logger.trace("received \(pdu.name) in \(stateDescription)") }
         switch pdu {
         case .associateRQ(let rq): perform(event: .evt6, rq: rq)
         case .associateAC(let ac): perform(event: .evt3, ac: ac)
@@ -291,7 +296,7 @@ final class AssociationHandler: ChannelInboundHandler {
 
     private func perform(event: AssociationStateMachine.Event, rq: AssociateRQ? = nil, ac: AssociateAC? = nil, pData: PDataTF? = nil) {
         guard let actions = fsm.handle(event) else {
-            logger.trace("event \(event) ignored in \(stateDescription)")
+            if tracing { logger.trace("event \(event) ignored in \(stateDescription)") }
             return
         }
         for action in actions { run(action, rq: rq, ac: ac, pData: pData) }
@@ -414,7 +419,7 @@ final class AssociationHandler: ChannelInboundHandler {
                                                                                     eventLoop: context.eventLoop, contexts: n.contexts))
             a.emit(.accepted(id: id ?? 0, callingAETitle: rq.callingAETitle, calledAETitle: rq.calledAETitle,
                                       peer: peer, acceptedContexts: n.contexts.count))
-            logger.debug("accepted association \(id ?? 0) from \(rq.callingAETitle)@\(peer): \(n.contexts.count) contexts")
+            if debugging { logger.debug("accepted association \(id ?? 0) from \(rq.callingAETitle)@\(peer): \(n.contexts.count) contexts") }
             schedule(timer.startIdleChecks(now: .now()), on: context.eventLoop)
         case .reject(let rj):
             pendingRJ = rj

@@ -68,6 +68,10 @@ public final class DICOMServer: Sendable {
                 // Accepted sockets inherit TCP_NODELAY from the listener (IPPROTO_TCP level; NIO sets
                 // it by default), so the child needs no setsockopt of its own.
                 .serverChannelOption(ChannelOptions.tcpOption(.tcp_nodelay), value: 1)
+                // One accept per wake-up: epoll is level-triggered, so a backlog is still drained
+                // (a connection per loop turn), and the lone connection of a modality's association
+                // costs no second accept4 that fails with EAGAIN.
+                .serverChannelOption(ChannelOptions.maxMessagesPerRead, value: 1)
                 .childChannelInitializer { channel in
                     // Options and handlers are set synchronously: the bootstrap's child options are
                     // applied through a chain of futures per connection.
@@ -76,11 +80,10 @@ public final class DICOMServer: Sendable {
                             channel.close(promise: nil)
                             return
                         }
+                        // No child options: NIO's defaults (4 reads per wake-up, 32/64 KiB write
+                        // water marks) suit an acceptor, whose writes are responses, and each
+                        // setOption costs a chain of dynamic casts per connection.
                         do {
-                            if let options = channel.syncOptions {
-                                try options.setOption(ChannelOptions.maxMessagesPerRead, value: 4)
-                                try options.setOption(ChannelOptions.writeBufferWaterMark, value: .init(low: 64 * 1024, high: 1 << 20))
-                            }
                             // The handler takes the channel off `state` when it closes.
                             let handler = AssociationHandler(role: .acceptor(setup))
                             try channel.pipeline.syncOperations.configureDICOMPipeline(
