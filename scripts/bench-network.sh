@@ -9,14 +9,17 @@
 # about 1 GB of 512×512 CT). Prints
 #   storescp_store_seconds X / lightbox_store_seconds Y
 #   storescp_echo_per_s X / lightbox_echo_per_s Y
+#   control_storescp_echo_per_s X / control_reference_echo_per_s Y
 #   storescp_raw_echo_per_s X / lightbox_raw_echo_per_s Y
 # then the ratios (Lightbox speed-up, >1 is faster), which are what to read:
-#   ratio store 1.18
-#   ratio echo 1.01
-#   ratio raw_echo 0.90
+#   ratio store 1.40
+#   ratio echo 0.998
+#   ratio echo_control 1.002    (a second storescp against the first: the echo row's noise)
+#   ratio raw_echo 1.02
 # The echo row runs `echoscu` once per association, so it includes DCMTK's process start-up (~20 ms),
-# which dominates: calls alternate between the two servers one by one (paired), so drift in machine
-# load hits both alike, and each server's rate is its calls over the time they took. The raw_echo
+# which dominates: calls cycle through the servers one by one (paired), a second storescp among
+# them as the control, so drift in machine load hits all alike, and each server's rate is its
+# calls over the time they took. The raw_echo
 # row opens the same associations (A-ASSOCIATE, C-ECHO, A-RELEASE) from one Python process over a
 # plain socket, so it shows the servers' own cost per association (best of the rounds).
 set -euo pipefail
@@ -46,9 +49,12 @@ elapsed() { python3 -c "print(f'{$2 - $1:.3f}')"; }
 mkdir -p "$work/dcmtk" "$work/lightbox"
 p1=$(free_port)
 storescp -aet STORESCP -od "$work/dcmtk" "$p1" >"$work/storescp.log" 2>&1 & pids+=($!)
+p3=$(free_port)
+mkdir -p "$work/control"
+storescp -aet CONTROL -od "$work/control" "$p3" >"$work/control.log" 2>&1 & pids+=($!)
 p2=$(free_port)
 "$lightbox" store-server --host 127.0.0.1 --port "$p2" -aet LIGHTBOX --inbox "$work/lightbox" >"$work/lightbox.log" 2>&1 & pids+=($!)
-wait_port "$p1"; wait_port "$p2"
+wait_port "$p1"; wait_port "$p2"; wait_port "$p3"
 
 files=$(find "$dir" -type f -name '*.dcm' | wc -l)
 rounds=${ROUNDS:-3}
@@ -92,25 +98,26 @@ print(f"{n / (time.perf_counter() - t):.1f}")
 PYEOF
 raw_echoes=$((echoes * 10))
 
-# echoscu, one process per association, alternating between the servers call by call (the order
-# flips every pair); prints "storescp_rate lightbox_rate" in associations per second.
+# echoscu, one process per association, cycling through the servers call by call (the order
+# rotates every round of calls); prints each server's rate in associations per second. A second
+# storescp is the control: the two storescp rates differ only by the measurement's own noise.
 cat > "$work/paired_echo.py" <<'PYEOF'
 import os, subprocess, sys, time
-n, p1, p2 = int(sys.argv[1]), sys.argv[2], sys.argv[3]
-spent = [0.0, 0.0]
-servers = [("STORESCP", p1), ("LIGHTBOX", p2)]
+n, servers = int(sys.argv[1]), [tuple(s.split(":")) for s in sys.argv[2:]]
+spent = [0.0] * len(servers)
 for i in range(n):
-    for k in ((0, 1) if i % 2 == 0 else (1, 0)):
+    for j in range(len(servers)):
+        k = (i + j) % len(servers)
         aet, port = servers[k]
         t = time.perf_counter()
         subprocess.run(["echoscu", "-aec", aet, "127.0.0.1", port], check=True)
         spent[k] += time.perf_counter() - t
-print(f"{n / spent[0]:.1f} {n / spent[1]:.1f}")
+print(" ".join(f"{n / s:.1f}" for s in spent))
 PYEOF
 
 # Rounds alternate between the two servers so drift in machine load hits both alike; each
 # server's best round is reported ("at its best").
-store1=(); store2=(); echo1=(); echo2=(); raw1=(); raw2=()
+store1=(); store2=(); echo1=(); echo2=(); echo3=(); raw1=(); raw2=()
 for r in $(seq 1 "$rounds"); do
   rm -rf "$work/dcmtk"/* "$work/lightbox"/*.dcm
   t0=$(now); storescu -aec STORESCP +sd +r +sp '*.dcm' "127.0.0.1" "$p1" "$dir" >/dev/null; t1=$(now)
@@ -119,8 +126,8 @@ for r in $(seq 1 "$rounds"); do
   [ "$n1" -eq "$files" ] && [ "$n2" -eq "$files" ] || echo "bench-network: stored $n1 (storescp) and $n2 (lightbox) of $files files" >&2
   store1+=("$(elapsed "$t0" "$t1")"); store2+=("$(elapsed "$t2" "$t3")")
 
-  read -r e_s e_l < <(python3 "$work/paired_echo.py" "$echoes" "$p1" "$p2")
-  echo1+=("$e_s"); echo2+=("$e_l")
+  read -r e_s e_l e_c < <(python3 "$work/paired_echo.py" "$echoes" "STORESCP:$p1" "LIGHTBOX:$p2" "CONTROL:$p3")
+  echo1+=("$e_s"); echo2+=("$e_l"); echo3+=("$e_c")
 
   raw1+=("$(python3 "$work/raw_echo.py" "$raw_echoes" STORESCP "$p1")")
   raw2+=("$(python3 "$work/raw_echo.py" "$raw_echoes" LIGHTBOX "$p2")")
@@ -128,10 +135,11 @@ done
 s1=$(best_min "${store1[@]}"); s2=$(best_min "${store2[@]}")
 # Echo: every round's calls together (paired rounds; a best round would pick noise).
 sum_rate() { python3 -c "import sys; r = [float(x) for x in sys.argv[1:]]; print(f'{len(r) / sum(1 / x for x in r):.1f}')" "$@"; }
-e1=$(sum_rate "${echo1[@]}"); e2=$(sum_rate "${echo2[@]}")
+e1=$(sum_rate "${echo1[@]}"); e2=$(sum_rate "${echo2[@]}"); e3=$(sum_rate "${echo3[@]}")
 r1=$(best_max "${raw1[@]}"); r2=$(best_max "${raw2[@]}")
 echo "storescp_store_seconds $s1 / lightbox_store_seconds $s2"
 echo "storescp_echo_per_s $e1 / lightbox_echo_per_s $e2"
+echo "control_storescp_echo_per_s $e3 / control_reference_echo_per_s $e1"
 echo "storescp_raw_echo_per_s $r1 / lightbox_raw_echo_per_s $r2"
-python3 -c "import sys; s1, s2, e1, e2, r1, r2 = map(float, sys.argv[1:]); print(f'ratio store {s1 / s2:.2f}'); print(f'ratio echo {e2 / e1:.2f}'); print(f'ratio raw_echo {r2 / r1:.2f}')" \
-  "$s1" "$s2" "$e1" "$e2" "$r1" "$r2"
+python3 -c "import sys; s1, s2, e1, e2, r1, r2, e3 = map(float, sys.argv[1:]); print(f'ratio store {s1 / s2:.2f}'); print(f'ratio echo {e2 / e1:.3f}'); print(f'ratio echo_control {e3 / e1:.3f}'); print(f'ratio raw_echo {r2 / r1:.2f}')" \
+  "$s1" "$s2" "$e1" "$e2" "$r1" "$r2" "$e3"

@@ -111,14 +111,16 @@ DCMTK `storescu` sends the same {files} files over one association to DCMTK `sto
 `lightbox store-server` (both write every object to disk; `TCP_NODELAY=1` on every DCMTK side,
 which DCMTK 3.6.7 needs to be at its best on loopback), three rounds alternating between the
 servers, the best round of each. `echoscu` opens one association per C-ECHO (associate, echo,
-release), its calls alternating between the two servers one by one, 600 each; its rate includes
-DCMTK's process start-up (about 20 ms), which dominates. The raw row makes the same associations
+release), its calls cycling through the servers one by one, 600 each; its rate includes DCMTK's
+process start-up (about 20 ms), which dominates, so the control row (a second `storescp` in the
+same cycle, against the first) shows how far apart two identical servers measure. The raw row makes the same associations
 from one Python process over a plain socket, 2000 per round, best round: the servers' own cost.
 
 | | storescp | lightbox store-server | Lightbox speed-up |
 |---|---|---|---|
 | C-STORE of {files} files (s) | {net['storescp_store_seconds']:.2f} | {net['lightbox_store_seconds']:.2f} | {net['storescp_store_seconds'] / net['lightbox_store_seconds']:.2f}× |
-| C-ECHO associations per second, echoscu | {net['storescp_echo_per_s']:.1f} | {net['lightbox_echo_per_s']:.1f} | {net['lightbox_echo_per_s'] / net['storescp_echo_per_s']:.2f}× |
+| C-ECHO associations per second, echoscu | {net['storescp_echo_per_s']:.1f} | {net['lightbox_echo_per_s']:.1f} | {net['lightbox_echo_per_s'] / net['storescp_echo_per_s']:.3f}× |
+| control: a second storescp, echoscu | {net['control_reference_echo_per_s']:.1f} | {net['control_storescp_echo_per_s']:.1f} (storescp) | {net['control_storescp_echo_per_s'] / net['control_reference_echo_per_s']:.3f}× |
 | C-ECHO associations per second, raw socket | {net['storescp_raw_echo_per_s']:.0f} | {net['lightbox_raw_echo_per_s']:.0f} | {net['lightbox_raw_echo_per_s'] / net['storescp_raw_echo_per_s']:.2f}× |
 """)
 PYEOF
