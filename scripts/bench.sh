@@ -39,7 +39,7 @@ $HF "$WORK/index.json" \
 
 echo "bench: full read + write of $FILES files ($((BYTES / 1048576)) MiB)"
 OUT="$WORK/out"
-$HF "$WORK/rewrite.json" --prepare "rm -rf $OUT" \
+$HF "$WORK/rewrite.json" --prepare "rm -rf $OUT && sync" \
   -n "lightbox transcode --syntax explicit-le" "$LIGHTBOX transcode $STUDY $OUT --syntax explicit-le" \
   -n "cp -r" "cp -r $STUDY $OUT" >/dev/null
 rm -rf "$OUT"
@@ -89,7 +89,7 @@ fast as dcmdump and **{pd / one:.1f}×** as fast as pydicom.
 
 Every file read and written again in Explicit VR Little Endian (pixel data streamed from the
 source file, each output written to a temporary name and renamed), against `cp -r` of the same
-bytes.
+bytes; each run starts after a `sync`, so none pays for writing back the previous run's output.
 
 | Command | Seconds | Ratio to cp -r |
 |---|---|---|""")
@@ -108,13 +108,15 @@ if net:
 ## DICOM network (issue 4)
 
 DCMTK `storescu` sends the same {files} files over one association to DCMTK `storescp` and to
-`lightbox store-server` (both write every object to disk; `TCP_NODELAY=1` on every DCMTK side,
-which DCMTK 3.6.7 needs to be at its best on loopback), three rounds alternating between the
-servers, the best round of each. `echoscu` opens one association per C-ECHO (associate, echo,
-release), its calls cycling through the servers one by one, 600 each; its rate includes DCMTK's
+`lightbox store-server` (both write every object to disk, neither syncs; `TCP_NODELAY=1` on every
+DCMTK side, which DCMTK 3.6.7 needs to be at its best on loopback). Four rounds; which server goes
+first alternates, and each run starts after a `sync`, so neither pays for writing back the other's
+gigabyte; the best round of each. `echoscu` opens one association per C-ECHO (associate, echo,
+release), its calls cycling through the servers one by one, 800 each; its rate includes DCMTK's
 process start-up (about 20 ms), which dominates, so the control row (a second `storescp` in the
-same cycle, against the first) shows how far apart two identical servers measure. The raw row makes the same associations
-from one Python process over a plain socket, 2000 per round, best round: the servers' own cost.
+same cycle, against the first) shows how far apart two identical servers measure. The raw row
+makes the same associations from one Python process over a plain socket, 2000 per round, best
+round: the servers' own cost.
 
 | | storescp | lightbox store-server | Lightbox speed-up |
 |---|---|---|---|
