@@ -60,6 +60,32 @@ final class ISOImageTests: MediaOutputTestCase {
         XCTAssertEqual(got, contents[p])
     }
 
+    /// File content goes through `BufferedFileStream` (1 MiB reads): sizes around and across its
+    /// buffer come back byte for byte, an empty file stays empty, and hard links are stored once.
+    func testBufferedStreamContentAndHardLinks() throws {
+        let staged = tmp.appendingPathComponent("BIG")
+        try FileManager.default.createDirectory(at: staged, withIntermediateDirectories: true)
+        var rng = SystemRandomNumberGenerator()
+        let sizes = ["ACROSS": (5 << 19) + 7, "EXACT": 1 << 20, "SMALL": 2049, "EMPTY": 0]
+        var contents: [String: [UInt8]] = [:]
+        for (name, n) in sizes {
+            let bytes = (0 ..< n).map { _ in UInt8.random(in: 0 ... 255, using: &rng) }
+            contents[name] = bytes
+            try Data(bytes).write(to: staged.appendingPathComponent(name))
+        }
+        try FileManager.default.linkItem(atPath: staged.appendingPathComponent("ACROSS").path,
+                                         toPath: staged.appendingPathComponent("LINKED").path)
+        contents["LINKED"] = contents["ACROSS"]
+        try ISOImageWriter(options: ISOImageOptions(volumeID: "BUFFERED")).write(folder: staged.path, to: path("big.iso"))
+        let volume = try ISOVolume(imagePath: path("big.iso"))
+        for (name, bytes) in contents {
+            XCTAssertEqual(try volume.readFile(name), bytes, name)
+        }
+        let size = try XCTUnwrap(FileManager.default.attributesOfItem(atPath: path("big.iso"))[.size] as? Int)
+        let once = sizes.values.reduce(0, +)
+        XCTAssertLessThan(size, once + (1 << 20), "the hard-linked copy is stored once (image \(size) bytes)")
+    }
+
     func testFixedTimestampIsReproducibleAndSizeIsPredicted() throws {
         let staged = tmp.appendingPathComponent("STAGE")
         try StagedFixture.write(to: staged)
