@@ -8,3 +8,8 @@
 #include <sys/types.h>
 #include <time.h>
 #include <libisofs/libisofs.h>
+
+// glibc declares sync_file_range(2) only with _GNU_SOURCE, which the Glibc module is built
+// without; ISOImageWriter starts write-back of a finished part of an image with it.
+extern int sync_file_range(int fd, long long offset, long long count, unsigned int flags);
+#define LIGHTBOX_SYNC_FILE_RANGE_WRITE 2u

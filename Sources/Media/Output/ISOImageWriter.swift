@@ -22,6 +22,8 @@ public struct ISOImageWriter: Sendable {
     public var options: ISOImageOptions
     /// Bytes per `write(2)`.
     static let chunkSize = 1 << 20
+    /// Written bytes handed to the kernel for write-back at a time (`sync_file_range`).
+    static let writebackStep: Int64 = 32 << 20
 
     public init(options: ISOImageOptions) { self.options = options }
 
@@ -131,6 +133,7 @@ public struct ISOImageWriter: Sendable {
         let buffer = UnsafeMutableRawPointer.allocate(byteCount: chunkSize, alignment: 4096)
         defer { buffer.deallocate() }
         var written: Int64 = 0
+        var flushedFrom: Int64 = 0
         while true {
             if MediaCancellation.requested(cancellation) { throw fail(.cancelled(path: imagePath)) }
             let filled: Int
@@ -146,6 +149,12 @@ public struct ISOImageWriter: Sendable {
                 offset += n
             }
             written += Int64(filled)
+            // Start writing back what is complete, without waiting for it, so the disk works while
+            // the image is generated and the fsync below has little left to do.
+            if written - flushedFrom >= Self.writebackStep {
+                _ = sync_file_range(fd, flushedFrom, written - flushedFrom, LIGHTBOX_SYNC_FILE_RANGE_WRITE)
+                flushedFrom = written
+            }
             progress?(MediaProgress(bytesWritten: written, totalBytes: total))
         }
         guard written == total else {
