@@ -13,7 +13,7 @@ echo "== lightbox synth: two CT patients with GB18030 names, PS3.10 file names (
 echo "== lightbox synth: an MR patient with a GBK name"
 "$LIGHTBOX" synth "$DIR/mr" --patients 1 --series 1 --images 8 --size 256 --modality MR --charset gbk --seed 8
 
-first=$(find "$DIR/disc" -type f | sort | head -1)
+first=$(find "$DIR/disc" -type f | sort | sed -n 1p)  # sed reads to the end: no SIGPIPE under pipefail
 echo
 echo "== lightbox dump --header-only $first"
 "$LIGHTBOX" dump --header-only "$first" > "$DIR/dump.txt"
@@ -33,7 +33,7 @@ echo
 echo "== lightbox dicomdir: PS3.3 Annex F DICOMDIR for the STD-GEN-CD profile"
 "$LIGHTBOX" dicomdir "$DIR/disc" --profile STD-GEN-CD --fileset-id LIGHTBOX_DEMO
 "$LIGHTBOX" dump "$DIR/disc/DICOMDIR" > "$DIR/dicomdir.txt"
-grep -E "DirectoryRecordType|PatientName|ReferencedFileID" "$DIR/dicomdir.txt" | head -12
+grep -m 12 -E "DirectoryRecordType|PatientName|ReferencedFileID" "$DIR/dicomdir.txt"  # -m, not | head: head closing the pipe fails the script (pipefail)
 echo "   … (full output: $DIR/dicomdir.txt)"
 
 echo
