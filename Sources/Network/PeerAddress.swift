@@ -10,7 +10,7 @@ enum PeerAddress {
             let a = UInt32(bigEndian: v4.address.sin_addr.s_addr)
             var s = ""
             s.reserveCapacity(21)
-            for shift in [24, 16, 8, 0] as [UInt32] {
+            for shift in stride(from: UInt32(24), through: 0, by: -8) {
                 s += String((a >> shift) & 0xFF)
                 s += shift == 0 ? ":" : "."
             }

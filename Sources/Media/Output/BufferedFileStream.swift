@@ -42,9 +42,9 @@ enum BufferedFileStream {
         }
 
         func open() -> Int32 {
-            if fd >= 0 { return Int32(bitPattern: 0xE830_FF80) }  // ISO_FILE_ERROR: already open
+            if fd >= 0 { return Int32(bitPattern: ISO_FILE_ERROR) }  // already open
             fd = Glibc.open(path, O_RDONLY | O_CLOEXEC)
-            guard fd >= 0 else { return errno == EACCES ? Int32(bitPattern: 0xE830_FF7E) : Int32(bitPattern: 0xE830_FF80) }
+            guard fd >= 0 else { return Int32(bitPattern: errno == EACCES ? ISO_FILE_ACCESS_DENIED : ISO_FILE_ERROR) }
             buffer = UnsafeMutableRawPointer.allocate(byteCount: BufferedFileStream.bufferSize, alignment: 4096)
             filled = 0; position = 0; atEnd = false
             var now = stat()
@@ -61,7 +61,7 @@ enum BufferedFileStream {
 
         /// Fills `count` bytes unless the file ends first (then what there is; 0 after the end).
         func read(into destination: UnsafeMutableRawPointer, count: Int) -> Int32 {
-            guard fd >= 0, let buffer else { return Int32(bitPattern: 0xE830_FF80) }
+            guard fd >= 0, let buffer else { return Int32(bitPattern: ISO_FILE_ERROR) }
             var copied = 0
             while copied < count {
                 if position == filled {
@@ -69,7 +69,7 @@ enum BufferedFileStream {
                     let n = Glibc.read(fd, buffer, BufferedFileStream.bufferSize)
                     if n < 0 {
                         if errno == EINTR { continue }
-                        return Int32(bitPattern: 0xE830_FF79)  // ISO_FILE_READ_ERROR
+                        return Int32(bitPattern: ISO_FILE_READ_ERROR)
                     }
                     if n == 0 { atEnd = true; break }
                     filled = n; position = 0
@@ -97,7 +97,7 @@ enum BufferedFileStream {
             close: { BufferedFileStream.state($0).close() },
             get_size: { off_t(BufferedFileStream.state($0).size) },
             read: { stream, buffer, count in
-                guard let buffer else { return Int32(bitPattern: 0xE830_FFFB) }  // ISO_NULL_POINTER
+                guard let buffer else { return Int32(bitPattern: ISO_NULL_POINTER) }
                 return BufferedFileStream.state(stream).read(into: buffer, count: min(count, Int(Int32.max)))
             },
             is_repeatable: { _ in 1 },

@@ -231,13 +231,12 @@ private final class ImageSession {
                     close(cancel: true)
                     throw .sourceUnreadable(path: e.absolutePath, reason: Libisofs.failure("adding", r).description)
                 }
-                let node = file
-                iso_node_set_permissions(node, status.st_mode & 0o7777)
-                iso_node_set_uid(node, status.st_uid)
-                iso_node_set_gid(node, status.st_gid)
-                iso_node_set_mtime(node, status.st_mtim.tv_sec)
-                iso_node_set_atime(node, status.st_atim.tv_sec)
-                iso_node_set_ctime(node, status.st_ctim.tv_sec)
+                iso_node_set_permissions(file, status.st_mode & 0o7777)
+                iso_node_set_uid(file, status.st_uid)
+                iso_node_set_gid(file, status.st_gid)
+                iso_node_set_mtime(file, status.st_mtim.tv_sec)
+                iso_node_set_atime(file, status.st_atim.tv_sec)
+                iso_node_set_ctime(file, status.st_ctim.tv_sec)
             }
         }
 
