@@ -36,6 +36,9 @@ public struct StorageFacts: Sendable, Equatable {
     /// Rows × Columns × Samples per Pixel × Number of Frames × bytes per sample: the size of the
     /// pixel data once decompressed; 0 without pixel data.
     public var nativePixelBytes: Int64 = 0
+    /// Values stored with an odd length in the part of the file that was read (PS3.5 §7.1.1
+    /// forbids them): such a file is rewritten, which pads them, never copied byte for byte.
+    public var oddLengthValues: Int = 0
     public init(fileSize: Int64 = 0, hasConformantFileMeta: Bool = false, nativePixelBytes: Int64 = 0) {
         self.fileSize = fileSize; self.hasConformantFileMeta = hasConformantFileMeta; self.nativePixelBytes = nativePixelBytes
     }

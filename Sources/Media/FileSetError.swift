@@ -5,8 +5,11 @@ import DICOM
 public enum FileSetError: Error, CustomStringConvertible, Equatable, Sendable {
     /// Not readable as DICOM (the reader's message).
     case notDICOM(path: String, reason: String)
+    /// A DICOM file that cannot be read whole: truncated, or a corrupt length or encoding. The
+    /// reason is the reader's message, which names the file, the tag and the byte offset.
+    case damaged(path: String, reason: String)
     /// A Type 1 directory record key is absent or empty (PS3.3 §F.5) and `invent` is off, or it
-    /// cannot be invented.
+    /// cannot be made up.
     case missingKey(path: String, tag: Tag, keyword: String, record: DirectoryRecordType)
     /// Two files hold the same SOP Instance UID but different content.
     case conflictingDuplicate(sopInstanceUID: String, path: String, otherPath: String)
@@ -23,7 +26,7 @@ public enum FileSetError: Error, CustomStringConvertible, Equatable, Sendable {
 
     public var path: String {
         switch self {
-        case .notDICOM(let p, _), .missingKey(let p, _, _, _), .conflictingDuplicate(_, let p, _),
+        case .notDICOM(let p, _), .damaged(let p, _), .missingKey(let p, _, _, _), .conflictingDuplicate(_, let p, _),
              .nonConformantFileID(let p, _), .transferSyntaxNotAllowed(let p, _, _), .sopClassNotAllowed(let p, _, _),
              .noPatientLevelRecord(let p, _), .inconsistentHierarchy(let p, _, _, _, _, _), .outsideRoot(let p, _):
             return p
@@ -33,8 +36,9 @@ public enum FileSetError: Error, CustomStringConvertible, Equatable, Sendable {
     public var description: String {
         switch self {
         case .notDICOM(let p, let r): return "\(p): not a DICOM file: \(r)"
+        case .damaged(_, let r): return r
         case .missingKey(let p, let t, let k, let r):
-            return "\(p): \(k) \(t) is missing or empty; it is Type 1 in the \(r.rawValue) directory record (PS3.3 §F.5); use --invent to make one up"
+            return "\(p): \(k) \(t) is missing or empty; it is Type 1 in the \(r.rawValue) directory record (PS3.3 §F.5)"
         case .conflictingDuplicate(let uid, let p, let o):
             return "\(p): SOP Instance UID \(uid) is also in \(o) with different content; one instance UID must name one object"
         case .nonConformantFileID(let p, let r): return "\(p): \(r)"
@@ -51,13 +55,14 @@ public enum FileSetError: Error, CustomStringConvertible, Equatable, Sendable {
     }
 }
 
-/// A value the scanner made up because the source lacked it (`invent`), for the report.
+/// A value the scanner made up because the source lacked it (`invent`), for the report. It goes
+/// into the directory record only: the file itself is never changed.
 public struct InventedValue: Sendable, Equatable, CustomStringConvertible {
     public var path: String
     public var tag: Tag
     public var keyword: String
     public var value: String
-    public var description: String { "\(path): invented \(keyword) \(tag) = \(value)" }
+    public var description: String { "\(path): \(keyword) \(tag) is missing; its DICOMDIR record has \(value) (the file is unchanged)" }
 }
 
 /// A file left out because another file holds the same instance byte for byte.

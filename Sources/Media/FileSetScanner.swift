@@ -74,8 +74,18 @@ public struct FileSetScanner: Sendable {
         var studyParent: [String: (patient: String, path: String)] = [:]
         var seriesParent: [String: (study: String, path: String)] = [:]
 
-        for path in files {
-            switch read(path) {
+        let reads = files.map { ($0, read($0)) }
+        // A file without Patient ID takes the one its study has in the other files: inventing a
+        // new one would put one study under two patients, which is refused.
+        var studyPatient: [String: String] = [:]
+        if options.invent {
+            for case (_, .success(let i)) in reads where Self.hasValue(i.keys, .patientID) && studyPatient[i.studyInstanceUID] == nil {
+                studyPatient[i.studyInstanceUID] = i.patientID
+            }
+        }
+
+        for (path, readResult) in reads {
+            switch readResult {
             case .failure(let e): rejections.append(e)
             case .success(var inst):
                 // Per-file keys: check, invent where allowed.
@@ -83,7 +93,8 @@ public struct FileSetScanner: Sendable {
                 for type in [DirectoryRecordType.patient, .study, .series, inst.recordType] {
                     for key in type.keys where key.type == .one && !Self.hasValue(inst.keys, key.tag) {
                         if key.tag == .instanceNumber || key.tag == .seriesNumber { continue }  // after grouping
-                        if options.invent, let v = inventValue(key.tag, inst.keys) {
+                        let known = key.tag == .patientID ? studyPatient[inst.studyInstanceUID] : nil
+                        if options.invent, let v = known ?? inventValue(key.tag, inst.keys) {
                             try? inst.keys.set(key.tag, key.vr, v)
                             invented.append(InventedValue(path: path, tag: key.tag, keyword: Self.keyword(key.tag), value: v))
                         } else {
@@ -148,7 +159,10 @@ public struct FileSetScanner: Sendable {
             } catch { return .failure(.nonConformantFileID(path: path, reason: "\(error)")) }
         }
         let file: DICOMFile
-        do { file = try Part10Reader.read(path: path, options: .headerOnly) } catch {
+        do { file = try Part10Reader.read(path: path, options: .headerOnly) } catch let e as DataSetReadError {
+            if case .notDICOM(_, let reason) = e { return .failure(.notDICOM(path: path, reason: reason)) }
+            return .failure(.damaged(path: path, reason: "\(e)"))
+        } catch {
             return .failure(.notDICOM(path: path, reason: "\(error)"))
         }
         let ds = file.dataSet
@@ -176,6 +190,7 @@ public struct FileSetScanner: Sendable {
         storage.hasConformantFileMeta = file.preamble != nil && file.hasFileMeta
             && file.meta.string(Tag(0x0002, 0x0002)) == sopClass && file.meta.string(Tag(0x0002, 0x0003)) == sopInstance
             && file.meta.string(Tag(0x0002, 0x0010)) == file.transferSyntax.uid
+        storage.oddLengthValues = file.oddLengthValueCount
         if hasPixels, let rows = ds.int(.rows), let columns = ds.int(.columns) {
             let samples = ds.int(.samplesPerPixel) ?? 1
             let frames = max(1, ds.int(.numberOfFrames) ?? 1)

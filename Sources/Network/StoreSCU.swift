@@ -18,10 +18,11 @@ public struct StoreFile: Sendable, Equatable {
     /// (0002,0002)/(0002,0003) are used only when the data set lacks them (they can disagree).
     public static func load(path: String) throws -> StoreFile {
         if var f = try? fromMetaHeader(path: path) {
-            if let ds = try? Part10Reader.read(path: path, options: ReadOptions(stopBefore: Tag(0x0008, 0x0019))).dataSet {
-                if let c = ds.string(Tag(0x0008, 0x0016)), !c.isEmpty { f.sopClassUID = c }
-                if let s = ds.string(Tag(0x0008, 0x0018)), !s.isEmpty { f.sopInstanceUID = s }
-            }
+            // Read (and so check) the meta information and the data set up to the UIDs: a file
+            // cut inside its File Meta Information is refused here, not sent as an empty data set.
+            let ds = try Part10Reader.read(path: path, options: ReadOptions(stopBefore: Tag(0x0008, 0x0019))).dataSet
+            if let c = ds.string(Tag(0x0008, 0x0016)), !c.isEmpty { f.sopClassUID = c }
+            if let s = ds.string(Tag(0x0008, 0x0018)), !s.isEmpty { f.sopInstanceUID = s }
             return f
         }
         let file = try Part10Reader.read(path: path, options: .headerOnly)
@@ -69,13 +70,36 @@ public struct StoreFile: Sendable, Equatable {
     /// The data set bytes in `syntax`: as stored when the syntax matches, else re-encoded
     /// (possible between uncompressed syntaxes only).
     public func dataSet(in syntax: TransferSyntax) throws -> ByteBuffer {
+        try payload(in: syntax).bytes
+    }
+
+    /// The data set to send in `syntax`, and how many values of odd length were padded on the
+    /// way. A file is sent as stored when the syntax matches and every value has an even length;
+    /// otherwise it is re-encoded, which pads odd values to even length as PS3.5 §7.1.1 requires
+    /// (text with its VR's padding, binary with a zero byte). An odd value sent as stored makes
+    /// an odd P-DATA fragment, which DCMTK-based receivers refuse ("Odd Fragment Length").
+    public func payload(in syntax: TransferSyntax) throws -> StorePayload {
         if syntax.uid == transferSyntaxUID, let offset = dataSetOffset {
-            let data = try Data(contentsOf: URL(fileURLWithPath: path))
-            return ByteBuffer(bytes: data[data.startIndex + offset ..< data.endIndex])
+            // Parsed with large values left in the file: the element lengths, not the pixels.
+            let parsed = try Part10Reader.read(path: path, options: .default)
+            if parsed.oddLengthValueCount == 0 {
+                let data = try Data(contentsOf: URL(fileURLWithPath: path))
+                return StorePayload(bytes: ByteBuffer(bytes: data[data.startIndex + offset ..< data.endIndex]), paddedValues: 0)
+            }
+            return StorePayload(bytes: ByteBuffer(bytes: try Part10Writer.encodeDataSet(parsed.dataSet, as: syntax)),
+                                paddedValues: parsed.oddLengthValueCount)
         }
         let file = try Part10Reader.read(path: path, options: .loadAll)
-        return ByteBuffer(bytes: try Part10Writer.encodeDataSet(file.dataSet, as: syntax))
+        return StorePayload(bytes: ByteBuffer(bytes: try Part10Writer.encodeDataSet(file.dataSet, as: syntax)),
+                            paddedValues: file.oddLengthValueCount)
     }
+}
+
+/// A data set ready for C-STORE.
+public struct StorePayload: Sendable {
+    public var bytes: ByteBuffer
+    /// Values of odd length in the file that were padded to even length (PS3.5 §7.1.1).
+    public var paddedValues: Int
 }
 
 /// Progress of a C-STORE run, reported after each file.
@@ -86,6 +110,10 @@ public struct StoreProgress: Sendable {
     public var status: DIMSEStatus?
     public var error: String?
     public var bytes: Int
+    /// Values of odd length padded to even length on the way (PS3.5 §7.1.1).
+    public var paddedValues: Int = 0
+    /// True when the peer stored the object (Success or Warning).
+    public var stored: Bool { status.map { !$0.isFailure } ?? false }
 }
 
 /// C-STORE of files over one association (PS3.4 Annex B as SCU).
@@ -134,11 +162,52 @@ public enum StoreSCU {
         return out
     }
 
+    /// Sends the files, as many associations as it takes: when the peer aborts (or the
+    /// association otherwise fails) during a file, that file is reported as failed and a new
+    /// association carries on with the rest. Throws only when the first association cannot be
+    /// made; when a later one cannot, every file not yet sent is reported as not sent.
+    public static func send(_ files: [StoreFile], using client: DICOMClient,
+                            progress: @Sendable (StoreProgress) -> Void = { _ in }) async throws -> StoreRun {
+        var run = StoreRun(results: [], associations: 0)
+        let contexts = contexts(for: files)
+        while run.results.count < files.count {
+            let association: DICOMAssociation
+            do {
+                association = try await client.associate(contexts: contexts)
+            } catch {
+                if run.associations == 0 { throw error }
+                for (i, f) in files.enumerated().dropFirst(run.results.count) {
+                    let p = StoreProgress(index: i + 1, total: files.count, path: f.path, status: nil,
+                                          error: "not sent: a new association after the abort failed: \(error)", bytes: 0)
+                    progress(p); run.results.append(p)
+                }
+                break
+            }
+            run.associations += 1
+            do {
+                try await send(files, from: run.results.count, on: association, into: &run.results, progress: progress)
+                try await association.release()
+            } catch {
+                // The file that was under way is reported with the error; go on after it.
+                association.abort()
+            }
+        }
+        return run
+    }
+
     /// Sends the files over one association; per-file failures are reported, not thrown.
     public static func send(_ files: [StoreFile], on association: DICOMAssociation,
                             progress: @Sendable (StoreProgress) -> Void = { _ in }) async throws -> [StoreProgress] {
         var results: [StoreProgress] = []
-        for (i, f) in files.enumerated() {
+        try await send(files, from: 0, on: association, into: &results, progress: progress)
+        return results
+    }
+
+    /// Sends `files[start...]` on `association`, appending one result per file. An association
+    /// failure is appended as the failing file's result, then thrown.
+    static func send(_ files: [StoreFile], from start: Int, on association: DICOMAssociation,
+                     into results: inout [StoreProgress], progress: @Sendable (StoreProgress) -> Void) async throws {
+        for (i, f) in files.enumerated().dropFirst(start) {
             var p = StoreProgress(index: i + 1, total: files.count, path: f.path, status: nil, error: nil, bytes: 0)
             let exact = association.negotiated.contexts.values.first { $0.abstractSyntax == f.sopClassUID && $0.transferSyntax == f.transferSyntaxUID }
             let convertible = association.negotiated.contexts.values.sorted { $0.id < $1.id }.first {
@@ -147,14 +216,15 @@ public enum StoreSCU {
             }
             if let pc = exact ?? convertible {
                 do {
-                    let data = try f.dataSet(in: .forUID(pc.transferSyntax))
-                    p.bytes = data.readableBytes
+                    let payload = try f.payload(in: .forUID(pc.transferSyntax))
+                    p.bytes = payload.bytes.readableBytes
+                    p.paddedValues = payload.paddedValues
                     let r = try await association.store(sopClassUID: f.sopClassUID, sopInstanceUID: f.sopInstanceUID,
-                                                        dataSet: data, contextID: pc.id)
+                                                        dataSet: payload.bytes, contextID: pc.id)
                     p.status = r.status
                     if let c = r.errorComment { p.error = c }
                 } catch let e as AssociationError {
-                    p.error = "\(e)"
+                    p.error = "association failed: \(e)"
                     progress(p); results.append(p)
                     throw e
                 } catch {
@@ -166,6 +236,12 @@ public enum StoreSCU {
             progress(p)
             results.append(p)
         }
-        return results
     }
+}
+
+/// What `StoreSCU.send(_:using:progress:)` did: one result per file, in order, and how many
+/// associations it took.
+public struct StoreRun: Sendable {
+    public var results: [StoreProgress]
+    public var associations: Int
 }

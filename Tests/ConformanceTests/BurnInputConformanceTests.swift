@@ -114,6 +114,7 @@ final class BurnInputConformanceTests: XCTestCase {
         try whole.prefix(900).write(to: input.appendingPathComponent("cut.dcm"))
         // A Type 1 key missing.
         var noID = try Part10Reader.read(path: good[1], options: .loadAll)
+        let studyPatientID = try XCTUnwrap(noID.dataSet.string(.patientID))
         noID.dataSet.remove(.patientID)
         try noID.dataSet.set(.sopInstanceUID, .UI, UIDGenerator.makeUID())
         noID.meta = DataSet()
@@ -131,10 +132,18 @@ final class BurnInputConformanceTests: XCTestCase {
         let r = try runCommand(lightbox, ["burn", input.path, "-o", iso, "--work-dir", tmp.path])
         XCTAssertEqual(r.status, 1, r.stdout + r.stderr)
         XCTAssertTrue(r.stdout.contains("notes.txt: not a DICOM file"), r.stdout)
-        XCTAssertTrue(r.stdout.contains("cut.dcm: not a DICOM file"), r.stdout)
-        XCTAssertTrue(r.stdout.contains("noid.dcm: Patient ID (0010,0020) is missing or empty") && r.stdout.contains("--invent"), r.stdout)
+        XCTAssertTrue(r.stdout.contains("cut.dcm") && r.stdout.contains("truncated"), r.stdout)
+        // A missing record key is filled in the DICOMDIR by default (listed), refused with --strict.
+        // Its study's Patient ID, not a new one (that would put one study under two patients).
+        XCTAssertTrue(r.stdout.contains("filled: \(input.appendingPathComponent("noid.dcm").path): Patient ID (0010,0020) is missing; its DICOMDIR record has \(studyPatientID) "), r.stdout)
         XCTAssertTrue(r.stdout.contains("twin.dcm") && r.stdout.contains("different content"), r.stdout)
-        XCTAssertTrue(r.stdout.contains("\(good.count) instance(s)"), r.stdout)
+        XCTAssertTrue(r.stdout.contains("\(good.count + 1) instance(s)"), r.stdout)
+        let strictISO = out.appendingPathComponent("strict.iso").path
+        let strict = try runCommand(lightbox, ["burn", input.path, "-o", strictISO, "--strict", "--work-dir", tmp.path])
+        XCTAssertEqual(strict.status, 1, strict.stdout + strict.stderr)
+        XCTAssertTrue(strict.stdout.contains("noid.dcm: Patient ID (0010,0020) is missing or empty") && strict.stderr.contains("without --strict"), strict.stdout + strict.stderr)
+        XCTAssertTrue(strict.stdout.contains("\(good.count) instance(s)"), strict.stdout)
+        try FileManager.default.removeItem(atPath: strictISO)
         XCTAssertTrue(FileManager.default.fileExists(atPath: iso))
         // An existing image is never overwritten without --overwrite.
         let again = try runCommand(lightbox, ["burn", input.appendingPathComponent("good").path, "-o", iso, "--work-dir", tmp.path])

@@ -721,6 +721,7 @@ final class HostileInputTests: XCTestCase {
         case .nestingTooDeep: return "nestingTooDeep"
         case .deflate: return "deflate"
         case .valueTooLarge: return "valueTooLarge"
+        case .truncatedFileMeta: return "truncatedFileMeta"
         }
     }
 

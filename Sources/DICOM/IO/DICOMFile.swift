@@ -15,6 +15,13 @@ public struct DICOMFile: Sendable {
     public var warnings: [String]
     /// The file ended inside a value, sequence or item (read with `TruncationPolicy.keepAvailable`).
     public var isTruncated: Bool = false
+    /// How many values were stored with an odd length, which PS3.5 §7.1.1 forbids (every value is
+    /// padded to even length). `Part10Writer` pads them when the file is written again; a copy of
+    /// the raw bytes would keep the defect (and DCMTK refuses such data on the wire).
+    public var oddLengthValueCount: Int = 0
+    /// The tags of the first of those values (fragments of encapsulated pixel data count under
+    /// Pixel Data), for a report.
+    public var oddLengthTags: [Tag] = []
 
     public init(preamble: [UInt8]? = [UInt8](repeating: 0, count: 128), meta: DataSet = DataSet(),
                 dataSet: DataSet, transferSyntax: TransferSyntax, path: String? = nil) {

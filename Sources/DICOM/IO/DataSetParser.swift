@@ -9,6 +9,15 @@ struct DataSetParser {
     private var keptWarnings: [String] = []
     private var suppressedWarnings = 0
     static let maxWarnings = 100
+    /// Elements (and encapsulated fragments, under the Pixel Data tag) whose value length is odd,
+    /// which PS3.5 §7.1.1 forbids; at most `maxWarnings` are listed, all are counted.
+    private(set) var oddLengthTags: [Tag] = []
+    private(set) var oddLengthCount = 0
+
+    private mutating func noteOddLength(_ tag: Tag) {
+        oddLengthCount += 1
+        if oddLengthTags.count < Self.maxWarnings { oddLengthTags.append(tag) }
+    }
 
     var warnings: [String] {
         suppressedWarnings == 0 ? keptWarnings
@@ -251,6 +260,7 @@ struct DataSetParser {
 
     private mutating func readValue(tag: Tag, vr: VR, length: UInt32, elementOffset: UInt64,
                                     bigEndian: Bool, depth: Int) throws -> DataElement {
+        if length & 1 == 1 { noteOddLength(tag) }
         let len = try checkLength(tag: tag, length: UInt64(length), at: elementOffset)
         if let threshold = options.lazyThreshold, source.isFileBacked, len >= UInt64(threshold),
            vr == .OB || vr == .OW || vr == .UN || vr == .OF || vr == .OD || vr == .OL || vr == .OV {
@@ -289,6 +299,7 @@ struct DataSetParser {
                 throw DataSetReadError.malformed(path: path, offset: itemOffset,
                                                  reason: "pixel data fragment with undefined length")
             }
+            if len & 1 == 1 { noteOddLength(tag) }
             let available = try checkLength(tag: tag, length: UInt64(len), at: itemOffset)
             if lazy {
                 try source.skip(available)

@@ -14,12 +14,15 @@ public enum DataSetReadError: Error, CustomStringConvertible, Equatable, Sendabl
     case deflate(path: String, reason: String)
     /// A value exceeds the configured maximum length for in-memory values.
     case valueTooLarge(path: String, tag: Tag, length: UInt64, limit: UInt64)
+    /// The file ends inside its File Meta Information (PS3.10 §7.1): a copy cut short.
+    case truncatedFileMeta(path: String, reason: String)
 
     public var path: String {
         switch self {
         case .cannotOpen(let p, _), .io(let p, _), .notDICOM(let p, _), .unexpectedEndOfData(let p, _, _),
              .lengthPastEnd(let p, _, _, _, _), .malformed(let p, _, _), .invalidVR(let p, _, _, _),
-             .nestingTooDeep(let p, _, _), .deflate(let p, _), .valueTooLarge(let p, _, _, _):
+             .nestingTooDeep(let p, _, _), .deflate(let p, _), .valueTooLarge(let p, _, _, _),
+             .truncatedFileMeta(let p, _):
             return p
         }
     }
@@ -47,6 +50,8 @@ public enum DataSetReadError: Error, CustomStringConvertible, Equatable, Sendabl
             return "\(p): cannot inflate Deflated Explicit VR Little Endian data (\(r)); the file is corrupt"
         case .valueTooLarge(let p, let t, let l, let lim):
             return "\(p): element \(t) has length \(l), above the limit of \(lim) bytes for values held in memory"
+        case .truncatedFileMeta(let p, let r):
+            return "\(p): the file is truncated: \(r); copy it again from its source"
         }
     }
 }

@@ -48,7 +48,18 @@ public enum Part10Reader {
         var parser = DataSetParser(source: source, options: options)
         var meta = DataSet()
         if try startsWithMetaGroup(source) {
-            meta = try readMeta(source: source, parser: &parser)
+            let read = try readMeta(source: source, truncation: options.truncation)
+            meta = read.meta
+            if let cut = read.truncation {
+                // Only with `.keepAvailable`: `.reject` threw already.
+                warnings.append(cut)
+                var file = DICOMFile(preamble: preamble, meta: meta, dataSet: DataSet(),
+                                     transferSyntax: meta.string(.transferSyntaxUIDTag).map { TransferSyntax.forUID($0) } ?? .explicitVRLittleEndian,
+                                     path: path)
+                file.warnings = warnings
+                file.isTruncated = true
+                return file
+            }
         } else if hasDICM {
             throw DataSetReadError.notDICOM(path: path, reason: "\"DICM\" is not followed by File Meta Information (group 0002)")
         }
@@ -75,6 +86,8 @@ public enum Part10Reader {
                 file.stoppedAt = parsed.stoppedAt
                 file.warnings = warnings + parser.warnings
                 file.isTruncated = parser.truncated
+                file.oddLengthValueCount = parser.oddLengthCount
+                file.oddLengthTags = parser.oddLengthTags
                 return file
             }
             syntax = detected
@@ -102,6 +115,8 @@ public enum Part10Reader {
         file.stoppedAt = parsed.stoppedAt
         file.warnings = warnings + parser.warnings
         file.isTruncated = parser.truncated
+        file.oddLengthValueCount = parser.oddLengthCount
+        file.oddLengthTags = parser.oddLengthTags
         return file
     }
 
@@ -112,9 +127,16 @@ public enum Part10Reader {
     }
 
     /// File Meta Information: Explicit VR Little Endian elements of group 0002 (PS3.10 §7.1).
-    /// Read until the group changes rather than trusting (0002,0000), which is often wrong.
-    private static func readMeta(source: ByteSource, parser: inout DataSetParser) throws -> DataSet {
+    /// Read until the group changes rather than trusting (0002,0000), which is often wrong; but a
+    /// file that ends before the end its group length announces, or inside an element header, or
+    /// after a meta group without Transfer Syntax UID (0002,0010), is cut inside its meta
+    /// information. With `.reject` that throws `DataSetReadError.truncatedFileMeta`; with
+    /// `.keepAvailable` the elements read so far come back with the reason in `truncation`. A
+    /// value that runs past the end of the file is `lengthPastEnd` under either policy.
+    private static func readMeta(source: ByteSource, truncation policy: TruncationPolicy) throws -> (meta: DataSet, truncation: String?) {
         var elements: [DataElement] = []
+        var announcedEnd: UInt64? = nil
+        var cut: String? = nil
         // Lenient: some writers encode the meta group in Implicit VR.
         var explicitVR = true
         if (try? source.ensure(6)) != nil, VR(byte0: source.peekByte(4), byte1: source.peekByte(5)) == nil {
@@ -122,6 +144,11 @@ public enum Part10Reader {
         }
         while (try? source.ensure(2)) != nil, source.peekByte(0) == 0x02, source.peekByte(1) == 0x00 {
             let offset = source.offset
+            guard (try? source.ensure(8)) != nil else {
+                cut = "the file ends at byte \(offset + UInt64(source.available)) inside the header of a File Meta Information element"
+                try source.skip(UInt64(source.available))
+                break
+            }
             let group = try source.u16(bigEndian: false)
             let element = try source.u16(bigEndian: false)
             let tag = Tag(group, element)
@@ -133,8 +160,14 @@ public enum Part10Reader {
                     throw DataSetReadError.invalidVR(path: source.path, tag: tag, offset: offset, bytes: [b0, b1])
                 }
                 vr = v
-                if v.hasLongLength { try source.skip(2); length = try source.u32(bigEndian: false) }
-                else { length = UInt32(try source.u16(bigEndian: false)) }
+                if v.hasLongLength {
+                    guard (try? source.ensure(6)) != nil else {
+                        cut = "the file ends at byte \(source.offset + UInt64(source.available)) inside the header of meta element \(tag)"
+                        try source.skip(UInt64(source.available))
+                        break
+                    }
+                    try source.skip(2); length = try source.u32(bigEndian: false)
+                } else { length = UInt32(try source.u16(bigEndian: false)) }
             } else {
                 length = try source.u32(bigEndian: false)
                 vr = DataDictionary.entry(for: tag)?.vr ?? .UN
@@ -142,15 +175,32 @@ public enum Part10Reader {
             guard length != DataSetParser.undefinedLength else {
                 throw DataSetReadError.malformed(path: source.path, offset: offset, reason: "meta element \(tag) has undefined length")
             }
+            // A meta element longer than the file is refused under either policy: its length may
+            // as well be corrupt, and nothing after it can be trusted.
             if let remaining = source.remaining, UInt64(length) > remaining {
                 throw DataSetReadError.lengthPastEnd(path: source.path, tag: tag, offset: offset,
                                                      length: UInt64(length), available: remaining)
             }
             let bytes = try source.bytes(Int(length))
+            if tag == Tag(0x0002, 0x0000), bytes.count == 4 {
+                let n = UInt32(bytes[0]) | UInt32(bytes[1]) << 8 | UInt32(bytes[2]) << 16 | UInt32(bytes[3]) << 24
+                announcedEnd = source.offset + UInt64(n)
+            }
             if let last = elements.last, last.tag >= tag { continue }
             elements.append(DataElement(tag: tag, vr: vr, value: .bytes(bytes)))
         }
-        return DataSet(sortedElements: elements, inheritedCharacterSet: nil)
+        let meta = DataSet(sortedElements: elements, inheritedCharacterSet: nil)
+        if cut == nil, source.isAtEnd() {
+            if let announcedEnd, source.offset < announcedEnd {
+                cut = "the file ends at byte \(source.offset), inside its File Meta Information, whose group length (0002,0000) says it runs to byte \(announcedEnd)"
+            } else if meta[.transferSyntaxUIDTag] == nil {
+                cut = "the file ends at byte \(source.offset), after File Meta Information without Transfer Syntax UID (0002,0010) and before any data set"
+            }
+        }
+        if let cut, policy == .reject {
+            throw DataSetReadError.truncatedFileMeta(path: source.path, reason: cut)
+        }
+        return (meta, cut)
     }
 
     /// True when the next element header reads plausibly in `encoding`. Some headers read plausibly

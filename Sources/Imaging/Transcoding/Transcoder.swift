@@ -7,6 +7,10 @@ public enum TranscodingError: Error, CustomStringConvertible, Sendable, Equatabl
     /// Video is passed through untouched, never decoded.
     case videoNotTranscodable(String, file: String?)
     case noEncoder(String)
+    /// Native pixel data shorter than the Image Pixel module says (Rows × Columns × Samples per
+    /// Pixel × Bits Allocated × Number of Frames, PS3.5 §8.1.1), or of odd length in OW (PS3.5
+    /// §7.1.1): the file was cut or its attributes are wrong; passing it on would spread the damage.
+    case pixelDataLength(expected: UInt64, actual: UInt64, vr: VR, file: String?)
 
     public var description: String {
         switch self {
@@ -15,7 +19,16 @@ public enum TranscodingError: Error, CustomStringConvertible, Sendable, Equatabl
         case .videoNotTranscodable(let ts, let f):
             return "\(f.map { "\($0): " } ?? "")video transfer syntax \(ts) is passed through, never decoded"
         case .noEncoder(let ts): return "no encoder for transfer syntax \(ts)"
+        case .pixelDataLength(let expected, let actual, let vr, let f):
+            return "\(f.map { "\($0): " } ?? "")\(Self.lengthFinding(expected: expected, actual: actual, vr: vr)); the file is truncated or its Image Pixel attributes are wrong"
         }
+    }
+
+    /// What is wrong with the pixel data's length, in words, both lengths given.
+    static func lengthFinding(expected: UInt64, actual: UInt64, vr: VR) -> String {
+        actual < expected
+            ? "Pixel Data (7FE0,0010) holds \(actual) bytes but Rows × Columns × Samples per Pixel × Bits Allocated × Number of Frames needs \(expected)"
+            : "Pixel Data (7FE0,0010) has odd length \(actual) in \(vr) (\(expected) bytes needed; PS3.5 §7.1.1 requires even lengths)"
     }
 }
 
@@ -30,9 +43,31 @@ public struct Transcoder: Sendable {
     public var decoding: DecodingOptions
     /// Allow lossy → lossy re-encoding (otherwise `TranscodingError.lossyReencoding`).
     public var allowLossyReencoding: Bool
+    /// Pass native pixel data that is shorter than its description (or odd in OW) through with a
+    /// warning instead of `TranscodingError.pixelDataLength`.
+    public var keepShortPixelData: Bool
 
-    public init(options: EncodingOptions = .init(), decoding: DecodingOptions = .init(), allowLossyReencoding: Bool = false) {
+    public init(options: EncodingOptions = .init(), decoding: DecodingOptions = .init(), allowLossyReencoding: Bool = false,
+                keepShortPixelData: Bool = false) {
         self.options = options; self.decoding = decoding; self.allowLossyReencoding = allowLossyReencoding
+        self.keepShortPixelData = keepShortPixelData
+    }
+
+    /// The lengths of native pixel data that does not fit its Image Pixel description: shorter
+    /// than `PixelDescription.nativeLength`, or odd in OW. Nil when it fits, is encapsulated, or
+    /// the description cannot be read (then decoding reports what is wrong).
+    public static func nativePixelDataMismatch(_ file: DICOMFile) -> TranscodingError? {
+        guard let px = file.dataSet[Tag(0x7FE0, 0x0010)] else { return nil }
+        let actual: UInt64
+        switch px.value {
+        case .bytes(let b): actual = UInt64(b.count)
+        case .bulk(let r) where !r.isEncapsulated: actual = r.length
+        default: return nil
+        }
+        guard let d = try? PixelDescription(dataSet: file.dataSet, path: file.path) else { return nil }
+        let expected = UInt64(d.nativeLength)
+        guard actual < expected || (px.vr == .OW && actual & 1 == 1) else { return nil }
+        return .pixelDataLength(expected: expected, actual: actual, vr: px.vr, file: file.path)
     }
 
     /// The file rewritten for `target`. Files without pixel data only change transfer syntax; video
@@ -57,6 +92,10 @@ public struct Transcoder: Sendable {
         case .encapsulated: sourceEncapsulated = true
         case .bulk(let r): sourceEncapsulated = r.isEncapsulated
         default: break
+        }
+        if let mismatch = Self.nativePixelDataMismatch(file) {
+            guard keepShortPixelData, case .pixelDataLength(let expected, let actual, let vr, _) = mismatch else { throw mismatch }
+            warnings.append(TranscodingError.lengthFinding(expected: expected, actual: actual, vr: vr) + "; kept as it is")
         }
         if source.uid == target.uid { return out }
         // Video is recognised and passed through untouched, in its own syntax: never decoded.

@@ -57,6 +57,10 @@ public struct BurnPlanner: Sendable {
                profile.allows(transferSyntax: TransferSyntax.jpegLosslessSV1.uid) {
                 return .success(make(.transcode, TransferSyntax.jpegLosslessSV1.uid, i.storage.nativePixelBytes / 2 + header))
             }
+            if i.storage.oddLengthValues > 0 {
+                return .success(make(.rewrite, i.transferSyntaxUID, i.storage.fileSize + Int64(i.storage.oddLengthValues) + 256,
+                                     "\(i.storage.oddLengthValues) value(s) of odd length padded to even length (PS3.5 §7.1.1); values otherwise unchanged"))
+            }
             if i.storage.hasConformantFileMeta { return .success(make(.copy, i.transferSyntaxUID, i.storage.fileSize)) }
             return .success(make(.rewrite, i.transferSyntaxUID, i.storage.fileSize + 256,
                                  "rewritten with a conformant Part 10 header (PS3.10 §7.1); data set unchanged"))

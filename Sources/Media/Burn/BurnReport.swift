@@ -1,5 +1,5 @@
 /// What a burn did, for the terminal and for a log: every volume written, every file left out
-/// and why, every value invented, every transcoding.
+/// and why, every directory record key filled in, every transcoding.
 public struct BurnReport: Sendable {
     public struct Volume: Sendable {
         public var number: Int
@@ -33,7 +33,7 @@ public struct BurnReport: Sendable {
     public var lines: [String] {
         var out: [String] = []
         for d in duplicates { out.append("duplicate: \(d)") }
-        for v in invented { out.append("invented: \(v)") }
+        for v in invented { out.append("filled: \(v)") }
         for w in warnings { out.append("warning: \(w)") }
         for r in rejections { out.append("rejected: \(r)") }
         for v in volumes {

@@ -108,7 +108,7 @@ public struct WebContentWriter: Sendable {
                 for (r, series) in s.series.enumerated() {
                     let title = ["Series \(series.number)", series.modality, series.description].filter { !$0.isEmpty && $0 != "Series " }
                     html += "<h2>\(PDIText.html(title.joined(separator: " — ")))</h2>\n"
-                    html += "<p>\(series.fileIDs.count) object(s) in DICOM/\(PDIText.html(series.fileIDs.first.map { $0.components.dropLast().joined(separator: "/") } ?? ""))</p>\n"
+                    html += "<p>\(series.fileIDs.count) object(s) in \(PDIText.html(series.fileIDs.first.map { $0.components.dropLast().joined(separator: "/") } ?? ""))</p>\n"
                     let shown = (bySeries[[s.index, r]] ?? []).filter { !failed.contains($0.name) }
                     if shown.isEmpty {
                         html += "<p>No preview for this series.</p>\n"

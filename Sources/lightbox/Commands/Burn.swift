@@ -32,6 +32,14 @@ struct Burn: ParsableCommand {
         capacity or --capacity) is split at study or series boundaries into complete volumes \
         disc-1.iso, disc-2.iso, … Ctrl-C or SIGTERM stops cleanly and leaves no output.
 
+        Real scanner files often lack a key the DICOMDIR needs (Study ID, Series Number, Instance \
+        Number, Modality…). Such a key is filled in the DICOMDIR only, from what the file has or \
+        with a generated value, and each filled key is listed ("filled:"); the files themselves are \
+        never changed. --strict leaves such files out instead. Conflicts that concern patient \
+        safety are always refused: one Study Instance UID under two Patient IDs, one SOP Instance \
+        UID with two different contents. Values of odd length (which PS3.5 §7.1.1 forbids) are \
+        padded to even length on the medium, and the report says so.
+
         The exit status is 0 when every input is on the medium, 1 when some were left out (listed), \
         2 when nothing could be made.
 
@@ -45,7 +53,8 @@ struct Burn: ParsableCommand {
           lightbox burn inbox/ --usb /media/stick --profile STD-GEN-USB-JPEG
           lightbox burn study/ --device /dev/sr0 --profile STD-GEN-DVD-JPEG
           lightbox burn --list-drives
-          lightbox burn scans/ -o disc.iso --invent --label disc-label.pdf
+          lightbox burn scans/ -o disc.iso --label disc-label.pdf
+          lightbox burn scans/ -o disc.iso --strict          # leave out files that lack a record key
         """)
 
     @Argument(help: "DICOM files or folders to put on the medium.", completion: .file())
@@ -75,7 +84,10 @@ struct Burn: ParsableCommand {
     @Option(name: .long, help: "Institution shown in README.TXT, INDEX.HTM and on the label.")
     var institution = ""
 
-    @Flag(name: .long, help: "Make up missing Type 1 keys (listed) instead of leaving such files out.")
+    @Flag(name: .long, help: "Leave out files that lack a Type 1 directory record key instead of filling the key in the DICOMDIR.")
+    var strict = false
+
+    @Flag(name: .long, help: ArgumentHelp("Fill missing keys (the default now; kept for old scripts).", visibility: .hidden))
     var invent = false
 
     @Option(name: .long, help: "none, or jpeg-lossless: store native images as JPEG Lossless where the profile allows it.")
@@ -149,7 +161,7 @@ struct Burn: ParsableCommand {
         var options = DiscBuilder.Options(profile: chosen)
         options.compression = BurnPlanner.Compression(rawValue: compress) ?? .none
         options.fileSetID = fileSetID
-        options.invent = invent
+        options.invent = !strict
         options.capacityBytes = capacity.flatMap(Burn.parseBytes)
         options.joliet = joliet
         options.institution = institution
@@ -191,6 +203,9 @@ struct Burn: ParsableCommand {
             print("done: \(report.instanceCount) instance(s) [\(chosen.id)]")
         }
         if !report.isComplete {
+            if report.rejections.contains(where: { if case .missingKey = $0 { return true } else { return false } }) {
+                printError("hint: without --strict, missing directory record keys are filled in the DICOMDIR (the files are unchanged)")
+            }
             printError("\(report.rejections.count) input file(s) were left out (see \"rejected:\" above)")
             throw ExitCode(1)
         }

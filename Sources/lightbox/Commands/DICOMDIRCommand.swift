@@ -91,6 +91,9 @@ struct DICOMDIRCommand: ParsableCommand {
         for w in result.warnings { printError("warning: \(w)") }
         for v in result.invented { print("invented: \(v)") }
         for r in result.rejections { printError("rejected: \(r)") }
+        if !invent, result.rejections.contains(where: { if case .missingKey = $0 { return true } else { return false } }) {
+            printError("hint: --invent makes up missing keys in the DICOMDIR (each listed; the files are unchanged)")
+        }
 
         let fileSet = result.fileSet
         guard fileSet.instanceCount > 0 else {

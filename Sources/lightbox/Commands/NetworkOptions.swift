@@ -3,7 +3,7 @@ import Network
 
 /// Options every network command shares, with DCMTK's names (`-aet`, `-aec`, `-pdu`, `-ta`, `-td`).
 struct NetworkOptions: ParsableArguments {
-    @Option(name: [.customLong("aetitle"), .customLong("aet", withSingleDash: true)], help: "Our AE title.")
+    @Option(name: [.customLong("aet"), .customLong("aetitle"), .customLong("aet", withSingleDash: true)], help: "Our AE title.")
     var aeTitle: String = "LIGHTBOX"
 
     @Option(name: [.customLong("call"), .customLong("aec", withSingleDash: true)], help: "The peer's (called) AE title.")

@@ -19,7 +19,7 @@ struct StoreServer: AsyncParsableCommand {
         """)
 
     @Option(name: [.long, .customShort("p")], help: "TCP port to listen on (0 picks one and prints it).") var port: Int = 11112
-    @Option(name: [.customLong("aetitle"), .customLong("aet", withSingleDash: true)], help: "Our AE title.") var aeTitle: String = "LIGHTBOX"
+    @Option(name: [.customLong("aet"), .customLong("aetitle"), .customLong("aet", withSingleDash: true)], help: "Our AE title.") var aeTitle: String = "LIGHTBOX"
     @Option(name: .long, help: "Folder the received objects go into.") var inbox: String
     @Option(name: .long, help: "Address to listen on.") var host: String = "0.0.0.0"
     @Option(name: .customLong("allow"), help: "Accept only these calling AE titles (repeatable).") var allowed: [String] = []

@@ -28,7 +28,11 @@ struct Transcode: ParsableCommand {
         discussion: """
         A file in gives a file out; a folder in gives a folder out with the same layout. Files are \
         processed in parallel on every core; each output is written under a temporary name and \
-        renamed only when complete, so an interrupted run never leaves a partial file.
+        renamed only when complete, so an interrupted run never leaves a partial file. Every output \
+        is a PS3.10 file with preamble and File Meta Information, also when the input was a bare \
+        data set. A truncated input (cut inside its File Meta Information or a value) is refused, \
+        and so is native pixel data shorter than its Image Pixel attributes say, unless \
+        --keep-short-pixel-data.
 
         Syntaxes: explicit-le (Explicit VR Little Endian), implicit-le, explicit-be, deflated \
         (these decompress compressed pixel data), jpeg-lossless (JPEG Lossless SV1, .70), \
@@ -62,6 +66,10 @@ struct Transcode: ParsableCommand {
     @Flag(name: .long, help: "fsync each file before renaming it into place.")
     var durable = false
 
+    @Flag(name: .customLong("keep-short-pixel-data"),
+          help: "Pass on native pixel data shorter than Rows × Columns × Samples × Bits Allocated × Frames (or odd in OW) with a warning, instead of refusing the file.")
+    var keepShortPixelData = false
+
     @OptionGroup(title: "Workarounds for incorrect JPEG encodings")
     var workarounds: DecoderWorkarounds
 
@@ -92,13 +100,15 @@ struct Transcode: ParsableCommand {
         // Files are decoded in parallel on every core: one thread per frame.
         if pairs.count > 1 { decoding.threadsPerFrame = 1 }
         let transcoder = Transcoder(options: EncodingOptions(quality: quality), decoding: decoding,
-                                    allowLossyReencoding: allowLossyRecompression)
+                                    allowLossyReencoding: allowLossyRecompression, keepShortPixelData: keepShortPixelData)
         let failures: [String?] = parallelMap(pairs.count) { i in
             let (src, dst) = pairs[i]
             do {
                 let file = try Part10Reader.read(path: src)
                 var warnings: [String] = []
-                let converted = try transcoder.transcode(file, to: target, warnings: &warnings)
+                var converted = try transcoder.transcode(file, to: target, warnings: &warnings)
+                // The output is always a PS3.10 file: a bare data set in gets a preamble and File Meta.
+                if converted.preamble == nil { converted.preamble = [UInt8](repeating: 0, count: 128) }
                 for w in warnings { printError("warning: \(src): \(w)") }
                 // Video comes back in its own syntax: copied, never decoded.
                 try Part10Writer.write(converted, to: dst, as: converted.transferSyntax, durable: durable)
