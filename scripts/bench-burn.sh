@@ -16,7 +16,8 @@
 set -euo pipefail
 LIGHTBOX=${1:?usage: bench-burn.sh LIGHTBOX STUDY WORK [ROUNDS]}
 STUDY=${2:?}
-W=${3:?}/burn
+# Trees are kept between runs (they take a while), one set per study.
+W=${3:?}/burn-$(basename "$STUDY")
 ROUNDS=${4:-5}
 PAIRED="python3 $(cd "$(dirname "$0")" && pwd)/paired.py run --rounds $ROUNDS --json"
 CORES=$(nproc)
