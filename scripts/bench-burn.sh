@@ -1,20 +1,27 @@
 #!/usr/bin/env bash
-# Disc building (issue 5), release build, warm cache, one run of each tool on the same trees:
+# Disc building (issue 5), release build, warm cache, every tool on the same trees:
 #   A. an Explicit VR LE study, STD-GEN-DVD-JPEG: `lightbox burn` (scan, PS3.10 names, DICOMDIR,
-#      IHE PDI README/INDEX/web previews, ISO 9660 Level 1 image, read back through libcdio and
-#      verified byte for byte) against DCMTK `dcmmkdir -Pdv` + `xorriso` (Level 1, no Rock Ridge,
-#      no Joliet) on a tree already named as File IDs, and against `cp -r` of the same bytes;
+#      IHE PDI README/INDEX/web previews, ISO 9660 Level 1 image, one fsync, read back through
+#      libcdio and verified byte for byte) against DCMTK `dcmmkdir -Pdv` + `xorriso` (Level 1, no
+#      Rock Ridge, no Joliet, `-stdio_sync end`: one sync of the image at the end, as Lightbox
+#      fsyncs once, instead of xorriso's default of one every 16 MiB) on a tree already named as
+#      File IDs, and against `cp -r` of the same bytes;
 #   B. the same study JPEG Lossless (dcmcjpeg +e1), STD-GEN-CD: `lightbox burn` (decompresses to
-#      Explicit VR LE, splits at the CD's 700 MB) against `dcmdjpeg` per file (xargs -P2, both
-#      cores) + `dcmmkdir -Pgp` + `xorriso`.
+#      Explicit VR LE, splits at the CD's 700 MB) against `dcmdjpeg` per file (xargs -P$(nproc), all
+#      cores) + `dcmmkdir -Pgp` + `xorriso -stdio_sync end`.
+# Timed by scripts/paired.py: rounds of alternating runs (A B C A B C …), each after its own
+# clean-up and a `sync`; ratios are medians of the per-round ratios.
 #
-#   scripts/bench-burn.sh LIGHTBOX STUDY WORK [RUNS]   → markdown on stdout
+#   scripts/bench-burn.sh LIGHTBOX STUDY WORK [ROUNDS]   → markdown on stdout
 set -euo pipefail
-LIGHTBOX=${1:?usage: bench-burn.sh LIGHTBOX STUDY WORK [RUNS]}
+LIGHTBOX=${1:?usage: bench-burn.sh LIGHTBOX STUDY WORK [ROUNDS]}
 STUDY=${2:?}
-W=${3:?}/burn
-RUNS=${4:-3}
-for t in dcmmkdir dcmcjpeg dcmdjpeg xorriso hyperfine; do
+# Trees are kept between runs (they take a while), one set per study.
+W=${3:?}/burn-$(basename "$STUDY")
+ROUNDS=${4:-5}
+PAIRED="python3 $(cd "$(dirname "$0")" && pwd)/paired.py run --rounds $ROUNDS --json"
+CORES=$(nproc)
+for t in dcmmkdir dcmcjpeg dcmdjpeg xorriso; do
   command -v "$t" >/dev/null || { echo "bench-burn: $t not found (make deps)" >&2; exit 2; }
 done
 mkdir -p "$W"
@@ -30,67 +37,78 @@ if [ ! -f "$W/jpll/.complete" ]; then
   rm -rf "$W/jpll"
   echo "bench-burn: making the JPEG Lossless copy (dcmcjpeg +e1)" >&2
   (cd "$W/tree" && find DICOM -type d) | while read -r d; do mkdir -p "$W/jpll/$d"; done
-  (cd "$W/tree" && find DICOM -type f) | xargs -P2 -I{} dcmcjpeg +e1 "$W/tree/{}" "$W/jpll/{}"
+  (cd "$W/tree" && find DICOM -type f) | xargs -P"$CORES" -I{} dcmcjpeg +e1 "$W/tree/{}" "$W/jpll/{}"
   touch "$W/jpll/.complete"
 fi
 FILES=$(find "$W/tree/DICOM" -type f | wc -l)
 MB=$(( $(du -sbL "$W/tree/DICOM" | cut -f1) / 1000000 ))
 JMB=$(( $(du -sb "$W/jpll/DICOM" | cut -f1) / 1000000 ))
-XORRISO="xorriso -report_about FAILURE -compliance iso_9660_level=1 -rockridge off -joliet off -volid LIGHTBOX"
-HF="hyperfine --style basic --warmup 1 --runs $RUNS --export-json"
+XORRISO="xorriso -report_about FAILURE -compliance iso_9660_level=1 -rockridge off -joliet off -volid LIGHTBOX -stdio_sync end"
 
 echo "bench-burn: A. $FILES files, $MB MB, STD-GEN-DVD-JPEG" >&2
-$HF "$W/a.json" \
-  -n "lightbox burn" --prepare "rm -rf $W/lb.iso $W/work; mkdir -p $W/work" \
+$PAIRED "$W/a.json" \
+  -n "lightbox burn" -p "rm -rf $W/lb.iso $W/work && mkdir -p $W/work && sync" \
      "$LIGHTBOX burn $W/tree/DICOM -o $W/lb.iso --profile STD-GEN-DVD-JPEG --work-dir $W/work" \
-  -n "dcmmkdir + xorriso" --prepare "rm -f $W/tree/DICOMDIR $W/x.iso" \
+  -n "dcmmkdir + xorriso" -p "rm -f $W/tree/DICOMDIR $W/x.iso && sync" \
      "dcmmkdir -q -Pdv +r +id $W/tree +D $W/tree/DICOMDIR && $XORRISO -outdev $W/x.iso -map $W/tree/DICOMDIR /DICOMDIR -map $W/tree/DICOM /DICOM -commit" \
-  -n "cp -r" --prepare "rm -rf $W/cp" "cp -r $STUDY $W/cp" >/dev/null
+  -n "cp -r" -p "rm -rf $W/cp && sync" "cp -r $STUDY $W/cp"
 rm -rf "$W/cp" "$W/lb.iso" "$W/x.iso" "$W/tree/DICOMDIR"
 
 echo "bench-burn: B. $FILES JPEG Lossless files, $JMB MB, STD-GEN-CD" >&2
-$HF "$W/b.json" \
-  -n "lightbox burn" --prepare "rm -rf $W/cd*.iso $W/work; mkdir -p $W/work" \
+$PAIRED "$W/b.json" \
+  -n "lightbox burn" -p "rm -rf $W/cd*.iso $W/work && mkdir -p $W/work && sync" \
      "$LIGHTBOX burn $W/jpll/DICOM -o $W/cd.iso --profile STD-GEN-CD --work-dir $W/work" \
-  -n "dcmdjpeg (xargs -P2) + dcmmkdir + xorriso" \
-     --prepare "rm -rf $W/dj $W/dj.iso; (cd $W/jpll && find DICOM -type d) | while read -r d; do mkdir -p $W/dj/\$d; done" \
-     "(cd $W/jpll && find DICOM -type f) | xargs -P2 -I{} dcmdjpeg $W/jpll/{} $W/dj/{} && dcmmkdir -q -Pgp +r +id $W/dj +D $W/dj/DICOMDIR && $XORRISO -outdev $W/dj.iso -map $W/dj/DICOMDIR /DICOMDIR -map $W/dj/DICOM /DICOM -commit" >/dev/null
+  -n "dcmdjpeg (xargs -P$CORES) + dcmmkdir + xorriso" \
+     -p "rm -rf $W/dj $W/dj.iso && (cd $W/jpll && find DICOM -type d) | while read -r d; do mkdir -p $W/dj/\$d; done && sync" \
+     "(cd $W/jpll && find DICOM -type f) | xargs -P$CORES -I{} dcmdjpeg $W/jpll/{} $W/dj/{} && dcmmkdir -q -Pgp +r +id $W/dj +D $W/dj/DICOMDIR && $XORRISO -outdev $W/dj.iso -map $W/dj/DICOMDIR /DICOMDIR -map $W/dj/DICOM /DICOM -commit"
 rm -rf "$W/dj" "$W"/cd*.iso "$W/dj.iso" "$W/work"
 
-python3 - "$W" "$FILES" "$MB" "$JMB" <<'PY'
-import json, sys
-w, files, mb, jmb = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4]
-def load(n): return {r["command"]: r for r in json.load(open(f"{w}/{n}.json"))["results"]}
-a, b = load("a"), load("b")
-lb = a["lightbox burn"]["mean"]
+python3 - "$W" "$FILES" "$MB" "$JMB" "$CORES" <<'PY'
+import json, statistics, sys
+w, files, mb, jmb, cores = sys.argv[1:6]
+def load(n):
+    d = json.load(open(f"{w}/{n}.json"))
+    return d["rounds"], {r["name"]: r for r in d["results"]}
+def per_pair(a, b):  # median over rounds of a_i / b_i
+    return statistics.median(x / y for x, y in zip(a["times"], b["times"]))
+rounds, a = load("a"); _, b = load("b")
 print(f"""## Disc building (issue 5)
+
+Medians of {rounds} paired, alternating rounds (A B C A B C …), each run after its own clean-up and a
+`sync`; ratios are medians of the per-round ratios.
 
 A: {files} synthetic CT files, {mb} MB Explicit VR LE, profile STD-GEN-DVD-JPEG. `lightbox burn`
 scans, names the files (PS3.10), writes the DICOMDIR, README.TXT, INDEX.HTM and JPEG previews
-(IHE PDI), the ISO 9660 Level 1 image, then reads the image back through libcdio and checks every
-file against the DICOMDIR before renaming it into place. DCMTK `dcmmkdir -Pdv` writes only the
-DICOMDIR, into a tree already named as File IDs, and `xorriso` writes the image (Level 1, no Rock
-Ridge, no Joliet), without verification. hyperfine means over {len(a['lightbox burn']['times'])} runs.
+(IHE PDI), the ISO 9660 Level 1 image (fsynced once, at the end), then reads the image back through
+libcdio and checks every file against the DICOMDIR before renaming it into place. DCMTK
+`dcmmkdir -Pdv` writes only the DICOMDIR, into a tree already named as File IDs, and `xorriso
+-compliance iso_9660_level=1 -rockridge off -joliet off -stdio_sync end` writes the image (Level 1,
+no Rock Ridge, no Joliet; `-stdio_sync end` syncs once when the image is complete, as Lightbox does,
+instead of xorriso's default of every 16 MiB), without verification. `cp -r` copies the same bytes
+and does not sync.
 
-| Command | Seconds | Ratio to lightbox burn |
-|---|---|---|""")
+| Command | Seconds (median) | Seconds (min) | Ratio to lightbox burn |
+|---|---|---|---|""")
+names = {"lightbox burn": "lightbox burn --profile STD-GEN-DVD-JPEG",
+         "dcmmkdir + xorriso": "dcmmkdir -Pdv + xorriso -stdio_sync end", "cp -r": "cp -r"}
 for n, r in a.items():
-    print(f"| {n} | {r['mean']:.2f} ± {r['stddev']:.2f} | {r['mean'] / lb:.2f} |")
-ref = a["dcmmkdir + xorriso"]["mean"]; cp = a["cp -r"]["mean"]
+    print(f"| {names[n]} | {r['median']:.2f} | {r['min']:.2f} | {r['ratio']['median']:.2f} |")
+lb = a["lightbox burn"]
 print(f"""
-Lightbox takes **{lb / ref:.2f}×** the time of dcmmkdir + xorriso (target ≤ 0.7×) and **{lb / cp:.2f}×**
-the time of `cp -r` of the same bytes (target ≤ 2×).
+Lightbox takes **{per_pair(lb, a['dcmmkdir + xorriso']):.2f}×** the time of dcmmkdir + xorriso (target ≤ 0.7×) and
+**{per_pair(lb, a['cp -r']):.2f}×** the time of `cp -r` of the same bytes (target ≤ 2×).
 
 B: the same study JPEG Lossless (`dcmcjpeg +e1`, {jmb} MB), profile STD-GEN-CD: every file is
 decompressed to Explicit VR LE and the content is split at study/series boundaries into 700 MB
-volumes. DCMTK: `dcmdjpeg` once per file on both cores (xargs -P2), `dcmmkdir -Pgp`, `xorriso`.
+volumes. DCMTK: `dcmdjpeg` once per file on all {cores} cores (`xargs -P{cores}`), `dcmmkdir -Pgp`,
+`xorriso` as in A (`-stdio_sync end`).
 
-| Command | Seconds | Ratio to lightbox burn |
-|---|---|---|""")
-lb = b["lightbox burn"]["mean"]
+| Command | Seconds (median) | Seconds (min) | Ratio to lightbox burn |
+|---|---|---|---|""")
 for n, r in b.items():
-    print(f"| {n} | {r['mean']:.2f} ± {r['stddev']:.2f} | {r['mean'] / lb:.2f} |")
-ref = [r["mean"] for n, r in b.items() if n != "lightbox burn"][0]
+    label = "lightbox burn --profile STD-GEN-CD" if n == "lightbox burn" else n.replace("xorriso", "xorriso -stdio_sync end")
+    print(f"| {label} | {r['median']:.2f} | {r['min']:.2f} | {r['ratio']['median']:.2f} |")
+ref = [r for n, r in b.items() if n != "lightbox burn"][0]
 print(f"""
-Lightbox is **{ref / lb:.2f}×** as fast as the DCMTK pipeline (target > 1×).""")
+Lightbox is **{ref['ratio']['median']:.2f}×** as fast as the DCMTK pipeline (target > 1×).""")
 PY

@@ -215,32 +215,4 @@ public struct Renderer: Sendable {
         default: return (0 ..< s.count).map { UInt8(truncatingIfNeeded: max(0, s[$0]) >> shift) }
         }
     }
-
-    /// Measures window/level rendering of 16-bit samples to 8-bit grey through the precomputed
-    /// 64K-entry table: pixels per second divided by 10⁹ (Gpixel/s), one core.
-    public static func benchmarkWindowLevel(width: Int = 2048, height: Int = 2048, iterations: Int = 50) -> Double {
-        var rng: UInt64 = 0x9E3779B97F4A7C15
-        let n = width * height
-        var a = [UInt16](repeating: 0, count: n)
-        for i in 0 ..< n { rng = rng &* 6364136223846793005 &+ 1442695040888963407; a[i] = UInt16(truncatingIfNeeded: rng >> 52) }
-        let d = PixelDescription(rows: height, columns: width, bitsAllocated: 16, bitsStored: 12)
-        let frame = DecodedFrame(description: d, samples: .uint16(a))
-        let p = GrayscalePipeline(modality: .rescale(slope: 1, intercept: -1024), voi: .window(Window(center: 40, width: 400)))
-        let table: GrayscaleTable<UInt8> = p.table(for: 0 ... 65535)
-        var check = 0
-        let start = monotonicSeconds()
-        for _ in 0 ..< iterations {
-            let out = table.apply(to: frame.samples)
-            check &+= Int(out[n / 2])
-        }
-        let t = monotonicSeconds() - start
-        if check == -1 { print("") }   // keeps the loop from being optimised away
-        return Double(n) * Double(iterations) / t / 1e9
-    }
-
-    static func monotonicSeconds() -> Double {
-        var ts = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &ts)
-        return Double(ts.tv_sec) + Double(ts.tv_nsec) * 1e-9
-    }
 }
