@@ -182,7 +182,10 @@ public struct FileSetScanner: Sendable {
         guard let (type, fallback) = DirectoryRecordType.leaf(forSOPClass: sopClass, hasPixelData: hasPixels) else {
             return .failure(.noPatientLevelRecord(path: path, sopClassUID: sopClass))
         }
-        var keys = DataSet(elements: ds.elements.filter { DirectoryRecordType.allKeyTags.contains($0.tag) || DirectoryRecordType.displayTags.contains($0.tag) })
+        var keys = DataSet(elements: ds.elements.filter {
+            DirectoryRecordType.allKeyTags.contains($0.tag) || DirectoryRecordType.displayTags.contains($0.tag)
+                || Self.inventionSources.contains($0.tag)
+        })
         if keys.string(.sopInstanceUID) == nil { try? keys.set(.sopInstanceUID, .UI, sopInstance) }
         if keys.string(.sopClassUID) == nil { try? keys.set(.sopClassUID, .UI, sopClass) }
         var storage = StorageFacts()
@@ -219,6 +222,10 @@ public struct FileSetScanner: Sendable {
 
     // MARK: Inventing (dcmmkdir +I)
 
+    /// Attributes read only to make up a missing key from what the file has: a missing Study
+    /// Date/Time is taken from the series, the acquisition or the content, before today's.
+    static let inventionSources: Set<Tag> = [.seriesDate, .seriesTime, .acquisitionDate, .acquisitionTime]
+
     /// A made-up value for a missing Type 1 key, or nil when it cannot be made up.
     func inventValue(_ tag: Tag, _ ds: DataSet) -> String? {
         switch tag {
@@ -235,9 +242,9 @@ public struct FileSetScanner: Sendable {
         case .studyID:
             return "S" + String(Self.hashHex(ds.string(.studyInstanceUID) ?? "").prefix(8))
         case .studyDate:
-            return ds.string(.contentDate) ?? Self.today().date
+            return ds.string(.seriesDate) ?? ds.string(.acquisitionDate) ?? ds.string(.contentDate) ?? Self.today().date
         case .studyTime:
-            return ds.string(.contentTime) ?? Self.today().time
+            return ds.string(.seriesTime) ?? ds.string(.acquisitionTime) ?? ds.string(.contentTime) ?? Self.today().time
         case .contentDate:
             return ds.string(.studyDate) ?? Self.today().date
         case .contentTime:

@@ -179,6 +179,22 @@ final class MediaTests: XCTestCase {
         XCTAssertEqual(FileSetScanner(options: .init(invent: true)).scan([tmp.path]).invented, lax.invented)
     }
 
+    /// A missing Study Date comes from the file's Series Date before today's; a missing Patient
+    /// ID from the other files of its study (a new one would put the study under two patients).
+    func testFilledKeysComeFromWhatTheFilesHave() throws {
+        try TestInstance(studyUID: "1.7.1", seriesUID: "1.7.1.1", sopInstanceUID: "1.7.1.1.1").write(tmp, "A/IMG1")
+        try TestInstance(patientID: nil, studyUID: "1.7.1", seriesUID: "1.7.1.1", sopInstanceUID: "1.7.1.1.2").write(tmp, "A/IMG2")
+        var noDate = try TestInstance(studyUID: "1.7.2", seriesUID: "1.7.2.1", sopInstanceUID: "1.7.2.1.1").dataSet()
+        noDate.remove(.studyDate)
+        try noDate.set(.seriesDate, .DA, "20230405")
+        try Part10Writer.write(DICOMFile(dataSet: noDate, transferSyntax: .explicitVRLittleEndian), to: tmp.appendingPathComponent("A/IMG3").path)
+        let r = FileSetScanner(options: .init(invent: true)).scan([tmp.path])
+        XCTAssertEqual(r.rejections, [])
+        XCTAssertEqual(r.invented.first { $0.tag == .patientID }?.value, "PID1")
+        XCTAssertEqual(r.invented.first { $0.tag == .studyDate }?.value, "20230405")
+        XCTAssertEqual(r.fileSet.patients.count, 1)
+    }
+
     func testNonConformantNamesAndProfile() throws {
         try TestInstance(sopInstanceUID: "1.6.1").write(tmp, "DICOM/IMG1")
         let bad = try TestInstance(sopInstanceUID: "1.6.2").write(tmp, "DICOM/img2.dcm")

@@ -154,10 +154,7 @@ extension Render {
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else {
             throw RenderFailure(message: "\(path): no such file or folder")
         }
-        let files = isFolder.boolValue
-            ? (FileManager.default.enumerator(atPath: path)?.compactMap { $0 as? String } ?? [])
-                .filter { $0.hasSuffix(".dcm") }.sorted().map { path + "/" + $0 }
-            : [path]
+        let files = isFolder.boolValue ? try FileWalker.files(in: [path]).filter { $0.hasSuffix(".dcm") }.sorted() : [path]
         var jobs: [(table: GrayscaleTable<UInt8>, frame: DecodedFrame)] = []
         var pixelCount = 0
         for f in files {
