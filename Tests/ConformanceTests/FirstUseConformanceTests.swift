@@ -294,9 +294,9 @@ final class FirstUseConformanceTests: XCTestCase {
                                 "MR2_UNCR.dcm", "RG1_UNCR.dcm", "US1_UNCR.dcm"]
 
     /// A folder holding a file with an odd-length value (DCMTK's dcmdump warns about it), sent to
-    /// Orthanc: sent as stored it made an odd P-DATA fragment, which DCMTK-based receivers refuse
-    /// with an A-ABORT ("Odd Fragment Length"). Lightbox pads the value as PS3.5 §7.1.1 requires
-    /// and every instance is stored, the odd one with its value intact.
+    /// Orthanc: sent as stored (by pynetdicom here, by Lightbox before) it makes an odd P-DATA
+    /// fragment, which Orthanc refuses with an A-ABORT ("Odd Fragment Length"). Lightbox pads the
+    /// value as PS3.5 §7.1.1 requires and every instance is stored, the odd one with its value intact.
     func testSendToOrthancPadsOddLengthValues() throws {
         let lightbox = try RenderConformanceTests.lightboxBinary()
         let dcmdump = try Oracles.require("dcmdump", package: "dcmtk")
@@ -318,6 +318,13 @@ final class FirstUseConformanceTests: XCTestCase {
 
         let orthanc = try OrthancPeer()
         defer { orthanc.stop() }
+        // The defect as Orthanc meets it: the data set sent as stored (pynetdicom streams the
+        // file's bytes) makes an odd P-DATA fragment, and Orthanc aborts the association.
+        let raw = try runCommand(try Oracles.requirePython(), [Oracles.oracleScript("pynetdicom_send_file.py"), odd,
+                                                               "\(orthanc.dicomPort)", orthanc.aeTitle])
+        XCTAssertTrue(raw.stdout.contains("\"aborted\": true"), raw.stdout + raw.stderr)
+        XCTAssertTrue(orthanc.log.contains("Odd Fragment Length"), orthanc.log)
+        XCTAssertFalse(try orthanc.storedInstances().contains(oddUID))
 
         let send = try runCommand(lightbox, ["send", "127.0.0.1", "\(orthanc.dicomPort)", "--call", orthanc.aeTitle, "--aet", "DESK", input.path])
         XCTAssertEqual(send.status, 0, send.stdout + send.stderr + orthanc.log)
