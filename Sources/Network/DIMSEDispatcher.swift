@@ -60,15 +60,12 @@ final class DIMSEDispatcher {
         case refused(DIMSEResponse)
     }
 
-    /// The service for a request of `command` on presentation context `contextID`, or the answer refusing it.
-    func route(_ command: DIMSECommand, contextID: UInt8) -> Route {
-        guard let pc = context.acceptedContexts[contextID] else {
-            return .refused(DIMSEResponse(status: .sopClassNotSupported, errorComment: "presentation context \(contextID) not accepted"))
-        }
+    /// The service for a request of `command` on the accepted presentation context `pc`, or the answer refusing it.
+    func route(_ command: DIMSECommand, on pc: AcceptedPresentationContext) -> Route {
         let sopClass = command.sopClassUID ?? pc.abstractSyntax
         guard registry.sopClass(sopClass, belongsTo: pc.abstractSyntax) else {
             return .refused(DIMSEResponse(status: .sopClassNotSupported,
-                                          errorComment: "\(sopClass) not in presentation context \(contextID)"))
+                                          errorComment: "\(sopClass) not in presentation context \(pc.id)"))
         }
         guard let service = registry.service(for: sopClass) else {
             return .refused(DIMSEResponse(status: .sopClassNotSupported, errorComment: "no service for \(sopClass)"))
@@ -78,7 +75,7 @@ final class DIMSEDispatcher {
 
     /// Where the data set of a request goes, as its service asks; nil when it will be refused.
     func dataSetDestination(for command: DIMSECommand, contextID: UInt8) throws -> DataSetDestination? {
-        guard let pc = context.acceptedContexts[contextID], case .service(let service) = route(command, contextID: contextID) else { return nil }
+        guard let pc = context.acceptedContexts[contextID], case .service(let service) = route(command, on: pc) else { return nil }
         return try service.dataSetDestination(for: command, transferSyntax: .forUID(pc.transferSyntax), context: context)
     }
 
@@ -108,7 +105,7 @@ final class DIMSEDispatcher {
         guard let pc = context.acceptedContexts[message.contextID] else { return discard(message) }
         let syntax = TransferSyntax.forUID(pc.transferSyntax)
         let service: any DIMSEService
-        switch route(message.command, contextID: message.contextID) {
+        switch route(message.command, on: pc) {
         case .refused(let answer):
             discard(message)
             return respond(to: message.command, contextID: message.contextID, syntax: syntax, with: answer)
