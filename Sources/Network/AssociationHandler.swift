@@ -4,96 +4,12 @@ import Logging
 import Synchronization
 import NIOCore
 
-/// Server-wide bookkeeping shared by the associations of one SCP: the established-association count
-/// that enforces `AssociationPolicy.maxAssociations`, association IDs, and the open channels.
-final class ServerState: @unchecked Sendable {
-    private let lock = NSLock()
-    private var active = 0
-    private var nextID = 0
-    private var channels: [ObjectIdentifier: Channel] = [:]
-
-    /// Runs `body` with the current count; if it returns true, one more association is counted.
-    func admit(_ body: (Int) -> Bool) -> Int? {
-        lock.lock(); defer { lock.unlock() }
-        guard body(active) else { return nil }
-        active += 1; nextID += 1
-        return nextID
-    }
-    func release() { lock.lock(); active -= 1; lock.unlock() }
-    var activeCount: Int { lock.lock(); defer { lock.unlock() }; return active }
-
-    /// Counts an open connection; false (and not counted) when `limit` are open already.
-    func add(_ channel: Channel, limit: Int) -> Bool {
-        lock.lock(); defer { lock.unlock() }
-        guard channels.count < limit else { return false }
-        channels[ObjectIdentifier(channel)] = channel
-        return true
-    }
-    func remove(_ channel: Channel) { lock.lock(); channels[ObjectIdentifier(channel)] = nil; lock.unlock() }
-    var openChannels: [Channel] { lock.lock(); defer { lock.unlock() }; return Array(channels.values) }
-}
-
-/// What the acceptor side of an association needs: one instance per server, shared by its
-/// associations (a class, so each association holds one reference rather than a copy).
-final class AcceptorSetup: Sendable {
-    let policy: AssociationPolicy
-    let registry: ServiceRegistry
-    let server: ServerState
-    let events: AsyncStream<AssociationEvent>.Continuation?
-    let logger: Logger
-    /// Which events reach `events`: each one delivered wakes the consumer on another thread,
-    /// so a server that does not need the frequent ones (accepted, released, every response)
-    /// filters them here, on the event loop.
-    let eventFilter: @Sendable (AssociationEvent) -> Bool
-    /// Task executors of the server's event loops, for services run on their association's loop.
-    let executors: EventLoopTaskExecutors
-    /// The timer sweep of each event loop, which its associations' ARTIM and idle checks join.
-    let clocks: AssociationClocks
-    /// The transfer syntaxes each registered SOP class accepts, computed once per server rather
-    /// than for every association.
-    let supportedSyntaxes: [String: [String]]
-
-    init(policy: AssociationPolicy, registry: ServiceRegistry, server: ServerState, events: AsyncStream<AssociationEvent>.Continuation?,
-         logger: Logger, eventFilter: @escaping @Sendable (AssociationEvent) -> Bool = { _ in true },
-         executors: EventLoopTaskExecutors = EventLoopTaskExecutors([]), clocks: AssociationClocks = AssociationClocks([])) {
-        self.policy = policy; self.registry = registry; self.server = server; self.events = events
-        self.logger = logger; self.eventFilter = eventFilter; self.executors = executors; self.clocks = clocks
-        var supported: [String: [String]] = [:]
-        for uid in registry.sopClassUIDs {
-            supported[uid] = registry.service(for: uid)?.transferSyntaxes ?? policy.transferSyntaxes
-        }
-        supportedSyntaxes = supported
-    }
-
-    func emit(_ event: AssociationEvent) {
-        if let events, eventFilter(event) { events.yield(event) }
-    }
-
-    /// The last A-ASSOCIATE-RQ accepted, byte for byte, with its answer. A peer that associates
-    /// again with the same request (as a modality or `echoscu` does) gets its A-ASSOCIATE-AC
-    /// without the request being parsed, negotiated or the answer encoded again: the answer
-    /// depends only on the request and this server's fixed policy and services (the association
-    /// limit is still checked each time).
-    let lastAccepted = Mutex<AcceptedRequest?>(nil)
-
-    struct AcceptedRequest: Sendable {
-        var rqBytes: ByteBuffer
-        var rq: AssociateRQ
-        var acBytes: ByteBuffer
-        var negotiated: NegotiatedAssociation
-    }
-}
-
-/// What the requestor side needs.
-struct RequestorSetup {
-    var request: AssociateRQ
-    var established: EventLoopPromise<NegotiatedAssociation>
-    var registry: ServiceRegistry?
-    var logger: Logger
-}
-
-/// Runs one association over a channel: feeds PDUs to `AssociationStateMachine`, performs its
-/// actions, reassembles DIMSE messages and dispatches them. The only part that does I/O.
+/// Runs one association over a channel (PS3.8 §9): turns channel events and PDUs into events of
+/// `AssociationStateMachine` and performs its actions, the only part that does I/O. What it does
+/// not decide itself it hands on: the A-ASSOCIATE-RQ to `AssociationNegotiator` (or the cached
+/// answer of `AcceptorSetup`), P-DATA to `PDataAggregator`, complete requests to `DIMSEDispatcher`
+/// (which routes them to services), responses to the requests this side sent to `RequestTracker`,
+/// and outgoing messages through `PDataFragmenter`.
 final class AssociationHandler: ChannelInboundHandler {
     typealias InboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
@@ -123,7 +39,14 @@ final class AssociationHandler: ChannelInboundHandler {
     private let debugging: Bool
 
     private(set) var negotiated: NegotiatedAssociation?
-    private var associationContext: AssociationContext?
+    /// Routes the peer's requests to services; set once the association is established (an
+    /// acceptor always has one, a requestor when it has services, e.g. for C-GET's C-STOREs).
+    private var dispatcher: DIMSEDispatcher?
+    /// The requests this side sent and awaits answers to, in either role.
+    private var tracker = RequestTracker()
+    private var fragmenter = PDataFragmenter(peerMaxPDULength: 0)
+    /// Set when the association's end is known (A-RELEASE, time-out); otherwise it was aborted.
+    private var endReason: AssociationEndReason?
     private var associationID: Int?
     private var counted = false
     private var pendingAC: AssociateAC?
@@ -135,14 +58,7 @@ final class AssociationHandler: ChannelInboundHandler {
     private var lastAbort: AbortPDU?
 
     private lazy var aggregator = PDataAggregator { [unowned self] command, contextID in try self.makeSink(command, contextID) }
-    private var queue: [DIMSEMessage] = []
-    /// Requests being performed now; at most the negotiated window (PS3.7 §D.3.3.3).
-    private var inFlight = 0
     private var releaseRequested = false
-    private var nextMessageID: UInt16 = 0
-    private var pendingResponses: [UInt16: EventLoopPromise<DIMSEMessage>] = [:]
-    /// Requests waiting for room in the operations window (their promises are in `pendingResponses`).
-    private var heldRequests: [(command: DIMSECommand, dataSet: ByteBuffer?, contextID: UInt8)] = []
     private var releasePromise: EventLoopPromise<Void>?
     private var readingPaused = false
 
@@ -170,11 +86,12 @@ final class AssociationHandler: ChannelInboundHandler {
     }
 
     /// The pipeline is gone with the channel: drop the references that point back at this handler
-    /// (its context holds it, and so does the requester in `associationContext`), or every
+    /// (its context holds it, and so does the requester in the dispatcher's `AssociationContext`), or every
     /// association would leave its handler, context and buffers behind.
     func handlerRemoved(context: ChannelHandlerContext) {
         self.context = nil
-        associationContext = nil
+        dispatcher?.associationEnded(endReason ?? .aborted)
+        dispatcher = nil
     }
 
     func channelActive(context: ChannelHandlerContext) {
@@ -269,7 +186,7 @@ final class AssociationHandler: ChannelInboundHandler {
     /// requests faster than they are served.
     private func updateReading() {
         guard let context else { return }
-        let pause = !context.channel.isWritable || queue.count >= 8
+        let pause = !context.channel.isWritable || (dispatcher?.queuedCount ?? 0) >= 8
         if pause != readingPaused {
             readingPaused = pause
             _ = context.channel.setOption(ChannelOptions.autoRead, value: !pause)
@@ -281,12 +198,8 @@ final class AssociationHandler: ChannelInboundHandler {
         wakeup?.cancel(); wakeup = nil; timer.cancelled()
         clock?.remove(self); clock = nil
         aggregator.cancel()
-        for m in queue { if case .file(let p, _, _)? = m.dataSet { unlink(p) } }
-        queue.removeAll()
-        let pending = pendingResponses
-        pendingResponses.removeAll()
-        heldRequests.removeAll()
-        for (_, p) in pending { p.fail(error) }
+        dispatcher?.associationEnded(endReason ?? .aborted)
+        for p in tracker.removeAll() { p.fail(error) }
         releasePromise?.fail(error); releasePromise = nil
         if case .requestor(let r) = role, negotiated == nil { r.established.fail(error) }
         if counted, case .acceptor(let a) = role { counted = false; a.server.release() }
@@ -312,7 +225,14 @@ final class AssociationHandler: ChannelInboundHandler {
         case .indicateAccepted:
             if case .requestor(let r) = role, let ac {
                 let n = AssociationNegotiator.accepted(ac, for: r.request)
-                negotiated = n
+                established(n)
+                if let registry = r.registry {
+                    dispatcher = makeDispatcher(registry: registry, context: AssociationContext(
+                        associationID: 0, callingAETitle: r.request.callingAETitle, calledAETitle: r.request.calledAETitle,
+                        peerAddress: peer, acceptedContexts: n.contexts, userIdentity: nil, state: AssociationState(),
+                        eventLoop: context.eventLoop))
+                    dispatcher?.associationStarted()
+                }
                 r.established.succeed(n)
             }
         case .indicateRejected:
@@ -344,22 +264,26 @@ final class AssociationHandler: ChannelInboundHandler {
         case .sendReleaseRQ:
             write(.releaseRQ, context: context)
         case .indicateRelease:
-            if fsm.state == .sta9 || fsm.state == .sta12 || inFlight == 0 && queue.isEmpty {
+            if fsm.state == .sta9 || fsm.state == .sta12 || dispatcher?.isIdle ?? true {
                 perform(event: .evt14)
             } else {
                 releaseRequested = true
             }
         case .indicateReleaseConfirmed:
+            endReason = endReason ?? .released
             releasePromise?.succeed(()); releasePromise = nil
             if fsm.state == .sta12 { perform(event: .evt14); return } // release collision, acceptor side
             if let id = associationID, case .acceptor(let a) = role { a.emit(.released(id: id)) }
         case .sendReleaseRP:
+            endReason = endReason ?? .released
             write(.releaseRP, context: context)
             if let id = associationID, case .acceptor(let a) = role { a.emit(.released(id: id)) }
         case .sendAbort(let abort):
+            endReason = endReason ?? .aborted
             write(.abort(abort), context: context)
             if case .acceptor(let a) = role { a.emit(.aborted(id: associationID, peer: peer, reason: "sent \(abort)")) }
         case .indicateAbort, .indicateProviderAbort:
+            endReason = endReason ?? .aborted
             teardown(error: lastAbort.map { AssociationError.aborted($0) } ?? .aborted(.providerNotSpecified))
         case .startARTIM:
             let timeout: Double
@@ -407,16 +331,17 @@ final class AssociationHandler: ChannelInboundHandler {
         case .accept(let ac, let n):
             counted = true
             associationID = id
-            negotiated = n
+            established(n)
             pendingAC = ac
             pendingRQ = rq
             perform(event: .evt7) // A-ASSOCIATE-AC first: what follows is not on the peer's critical path
-            associationContext = AssociationContext(associationID: id ?? 0, callingAETitle: rq.callingAETitle,
-                                                    calledAETitle: rq.calledAETitle, peerAddress: peer,
-                                                    acceptedContexts: n.contexts, userIdentity: rq.userInformation.userIdentity,
-                                                    state: AssociationState(),
-                                                    requester: AssociationRequester(handler: NIOLoopBound(self, eventLoop: context.eventLoop),
-                                                                                    eventLoop: context.eventLoop, contexts: n.contexts))
+            let requester = AssociationRequester(handler: NIOLoopBound(self, eventLoop: context.eventLoop),
+                                                 eventLoop: context.eventLoop, contexts: n.contexts)
+            dispatcher = makeDispatcher(registry: a.registry, context: AssociationContext(
+                associationID: id ?? 0, callingAETitle: rq.callingAETitle, calledAETitle: rq.calledAETitle, peerAddress: peer,
+                acceptedContexts: n.contexts, userIdentity: rq.userInformation.userIdentity, state: AssociationState(),
+                requester: requester, eventLoop: context.eventLoop))
+            dispatcher?.associationStarted()
             a.emit(.accepted(id: id ?? 0, callingAETitle: rq.callingAETitle, calledAETitle: rq.calledAETitle,
                                       peer: peer, acceptedContexts: n.contexts.count))
             if debugging { logger.debug("accepted association \(id ?? 0) from \(rq.callingAETitle)@\(peer): \(n.contexts.count) contexts") }
@@ -455,10 +380,11 @@ final class AssociationHandler: ChannelInboundHandler {
         wakeup = nil
         let now = NIODeadline.now()
         let due = timer.fired(now: now)
-        if due.artimExpired { perform(event: .evt18) }
-        if due.checkIdle, fsm.state == .sta6, case .acceptor(let a) = role, inFlight == 0, queue.isEmpty,
+        if due.artimExpired { endReason = endReason ?? .timedOut; perform(event: .evt18) }
+        if due.checkIdle, fsm.state == .sta6, case .acceptor(let a) = role, dispatcher?.isIdle ?? true,
            now - lastRead > .milliseconds(Int64(a.policy.idleTimeout * 1000)) {
             logger.debug("association \(associationID ?? 0) idle for \(a.policy.idleTimeout) s; aborting")
+            endReason = .timedOut
             perform(event: .evt15)
         }
         // The next wake-up `fired` armed, unless an action above scheduled one already.
@@ -467,27 +393,38 @@ final class AssociationHandler: ChannelInboundHandler {
 
     // MARK: DIMSE
 
-    private func makeSink(_ command: DIMSECommand, _ contextID: UInt8) throws -> DataSetSink {
-        guard let accepted = negotiated?.contexts[contextID] else { return MemorySink(limit: 0) }
-        let registry: ServiceRegistry?
-        switch role {
-        case .acceptor(let a): registry = a.registry
-        case .requestor(let r): registry = r.registry
+    /// The association is established: the negotiated values fix the fragment size and the window.
+    private func established(_ n: NegotiatedAssociation) {
+        negotiated = n
+        fragmenter = PDataFragmenter(peerMaxPDULength: n.peerMaxPDULength)
+        // The requestor invokes up to Maximum Number Operations Invoked; the acceptor up to what the
+        // requestor performs, Maximum Number Operations Performed (PS3.7 §D.3.3.3.1).
+        if case .acceptor = role {
+            tracker.window = RequestTracker.window(for: n.operationsWindow.maxPerformed)
+        } else {
+            tracker.window = RequestTracker.window(for: n.operationsWindow.maxInvoked)
         }
-        if command.field.isRequest, let registry, let ctx = associationContext ?? requestorContext(),
-           let service = registry.service(for: command.sopClassUID ?? accepted.abstractSyntax) {
-            switch try service.dataSetDestination(for: command, transferSyntax: .forUID(accepted.transferSyntax), context: ctx) {
+    }
+
+    private func makeDispatcher(registry: ServiceRegistry, context ctx: AssociationContext) -> DIMSEDispatcher? {
+        guard let context else { return nil }
+        // The peer's requests are performed up to Maximum Number Operations Invoked (PS3.7 §D.3.3.3).
+        let window = negotiated.map { $0.operationsWindow.maxInvoked == 0 ? Int.max : Int($0.operationsWindow.maxInvoked) } ?? 1
+        let d = DIMSEDispatcher(registry: registry, context: ctx, eventLoop: context.eventLoop,
+                                executor: taskExecutor(for: context.eventLoop), window: window)
+        d.delegate = self
+        return d
+    }
+
+    private func makeSink(_ command: DIMSECommand, _ contextID: UInt8) throws -> DataSetSink {
+        guard negotiated?.contexts[contextID] != nil else { return MemorySink(limit: 0) }
+        if command.field.isRequest, let dispatcher, let destination = try dispatcher.dataSetDestination(for: command, contextID: contextID) {
+            switch destination {
             case .memory(let limit): return MemorySink(limit: limit)
             case .file(let dir, let header): return try FileSink(directory: dir, header: header)
             }
         }
         return MemorySink(limit: 256 << 20)
-    }
-
-    private func requestorContext() -> AssociationContext? {
-        guard case .requestor(let r) = role, let n = negotiated else { return nil }
-        return AssociationContext(associationID: 0, callingAETitle: r.request.callingAETitle, calledAETitle: r.request.calledAETitle,
-                                  peerAddress: peer, acceptedContexts: n.contexts, userIdentity: nil, state: AssociationState())
     }
 
     private func receive(_ p: PDataTF) {
@@ -511,75 +448,31 @@ final class AssociationHandler: ChannelInboundHandler {
         perform(event: .evt15)
     }
 
+    /// A complete DIMSE message: a request goes to the dispatcher, a response to the tracker.
     private func dispatch(_ message: DIMSEMessage) {
         if message.command.field.isRequest {
             if case .acceptor(let a) = role, let id = associationID { a.emit(.request(id: id, command: message.command)) }
-            queue.append(message)
-            updateReading()
-            processNext()
-        } else if let id = message.command.messageIDBeingRespondedTo, let p = pendingResponses[id] {
-            if message.command.status?.category == .pending { return }
-            pendingResponses[id] = nil
-            p.succeed(message)
-            sendHeldRequest()
-        } else {
-            logger.debug("unexpected \(message.command.field) from \(peer); ignored")
-        }
-    }
-
-    /// Starts queued requests while the Asynchronous Operations Window has room (PS3.7 §D.3.3.3):
-    /// one at a time by default; with a negotiated window, up to that many run concurrently and
-    /// each is answered as it completes, with its own Message ID Being Responded To.
-    private func processNext() {
-        guard let context else { return }
-        let window = negotiated.map { $0.operationsWindow.maxInvoked == 0 ? Int.max : Int($0.operationsWindow.maxInvoked) } ?? 1
-        while inFlight < window, !queue.isEmpty {
-            invoke(queue.removeFirst(), context: context)
-        }
-        updateReading()
-        if queue.isEmpty, inFlight == 0, releaseRequested, fsm.state == .sta8 { releaseRequested = false; perform(event: .evt14) }
-    }
-
-    private func invoke(_ message: DIMSEMessage, context: ChannelHandlerContext) {
-        let registry: ServiceRegistry?
-        switch role {
-        case .acceptor(let a): registry = a.registry
-        case .requestor(let r): registry = r.registry
-        }
-        guard let accepted = negotiated?.contexts[message.contextID], let ctx = associationContext ?? requestorContext() else { return }
-        let syntax = TransferSyntax.forUID(accepted.transferSyntax)
-        let sopClass = message.command.sopClassUID ?? accepted.abstractSyntax
-        guard let service = registry?.service(for: sopClass), message.command.field != .cCancelRQ else {
-            if case .file(let p, _, _)? = message.dataSet { unlink(p) }
-            if message.command.field != .cCancelRQ {
-                respond(to: message, syntax: syntax, with: DIMSEResponse(status: .sopClassNotSupported, errorComment: "no service for \(sopClass)"))
+            if let dispatcher {
+                dispatcher.receive(message)
+            } else {
+                if case .file(let p, _, _)? = message.dataSet { unlink(p) }
+                if message.command.field != .cCancelRQ {
+                    let (command, _) = DIMSEDispatcher.responseCommand(
+                        DIMSEResponse(status: .sopClassNotSupported, errorComment: "no services on this side"), to: message.command,
+                        syntax: .implicitVRLittleEndian)
+                    sendMessage(command, dataSet: nil, contextID: message.contextID)
+                }
             }
             return
         }
-        let request = DIMSERequest(command: message.command, contextID: message.contextID, transferSyntax: syntax, dataSet: message.dataSet)
-        if service.execution == .eventLoop {
-            let immediate: DIMSEResponse?
-            do { immediate = try service.immediateResponse(to: request, context: ctx) }
-            catch let e as DIMSEServiceError { immediate = DIMSEResponse(status: e.status, errorComment: e.comment) }
-            catch { immediate = DIMSEResponse(status: service.failureStatus, errorComment: "\(error)") }
-            if let immediate {
-                if case .file(let p, _, _)? = message.dataSet { unlink(p) } // the service moved it if it keeps it
-                respond(to: message, syntax: syntax, with: immediate)
-                return
-            }
-        }
-        inFlight += 1
-        let promise = context.eventLoop.makePromise(of: DIMSEResponse.self)
-        Task(executorPreference: service.execution == .eventLoop ? taskExecutor(for: context.eventLoop) : nil) {
-            do { promise.succeed(try await service.handle(request, context: ctx)) }
-            catch let e as DIMSEServiceError { promise.succeed(DIMSEResponse(status: e.status, errorComment: e.comment)) }
-            catch { promise.succeed(DIMSEResponse(status: service.failureStatus, errorComment: "\(error)")) }
-        }
-        promise.futureResult.assumeIsolated().whenSuccess { [self] response in
-            inFlight -= 1
-            if case .file(let p, _, _)? = message.dataSet { unlink(p) } // the service moved it if it keeps it
-            respond(to: message, syntax: syntax, with: response)
-            processNext()
+        switch tracker.received(message) {
+        case .pending(let handler, let m):
+            handler?(m)
+        case .final(let promise, let m):
+            promise.succeed(m)
+            while let next = tracker.nextToSend() { transmit(next) }
+        case .unexpected:
+            logger.debug("unexpected \(message.command.field) from \(peer); ignored")
         }
     }
 
@@ -588,83 +481,46 @@ final class AssociationHandler: ChannelInboundHandler {
         return EventLoopTaskExecutor(loop)
     }
 
-    private func respond(to message: DIMSEMessage, syntax: TransferSyntax, with response: DIMSEResponse) {
-        var command = message.command.response(status: response.status, hasDataSet: response.dataSet != nil)
-        if response.status.category != .success { command.errorComment = response.errorComment }
-        if let uid = response.affectedSOPInstanceUID { command.affectedSOPInstanceUID = uid }
-        command.offendingElements = response.offendingElements
-        var data: [UInt8]?
-        if let ds = response.dataSet {
-            do { data = try Part10Writer.encodeDataSet(ds, as: syntax) } catch {
-                command = message.command.response(status: .processingFailure)
-                command.errorComment = "cannot encode the response data set: \(error)"
-            }
-        }
-        if case .acceptor(let a) = role, let id = associationID { a.emit(.response(id: id, command: command)) }
-        _ = sendMessage(command, dataSet: data.map { ByteBuffer(bytes: $0) }, contextID: message.contextID)
-    }
-
     /// Sends a command and its data set as P-DATA-TF PDUs no larger than the peer's Maximum Length
     /// (PS3.8 §9.3.5, Annex E). False when not allowed in the current state.
     @discardableResult
     func sendMessage(_ command: DIMSECommand, dataSet: ByteBuffer?, contextID: UInt8) -> Bool {
         guard let context, fsm.handle(.evt9) != nil else { return false }
-        let peerMax = negotiated?.peerMaxPDULength ?? 0
-        let chunk = peerMax == 0 ? 1 << 20 : max(1, Int(peerMax) - 6)
-        func fragments(_ buffer: ByteBuffer, isCommand: Bool) {
-            var b = buffer
-            repeat {
-                let n = min(chunk, b.readableBytes)
-                let slice = b.readSlice(length: n)!
-                let pdv = PresentationDataValue(contextID: contextID, isCommand: isCommand, isLast: b.readableBytes == 0, data: slice)
-                write(.pData(PDataTF(values: [pdv])), context: context, flush: false)
-            } while b.readableBytes > 0
+        fragmenter.fragment(command: ByteBuffer(bytes: command.encoded()), dataSet: dataSet, contextID: contextID) { pdu in
+            write(pdu, context: context, flush: false)
         }
-        fragments(ByteBuffer(bytes: command.encoded()), isCommand: true)
-        if let dataSet { fragments(dataSet, isCommand: false) }
         context.flush()
         return true
     }
 
-    // MARK: Requestor operations (called on the event loop)
+    // MARK: Requests this side sends (either role; called on the event loop)
 
-    /// Sends a request, or holds it until the Asynchronous Operations Window has room (PS3.7
-    /// §D.3.3.3: at most `maxInvoked` requests outstanding; 1 unless a larger window was negotiated).
-    func request(_ command: DIMSECommand, dataSet: ByteBuffer?, contextID: UInt8, promise: EventLoopPromise<DIMSEMessage>) {
-        var command = command
-        nextMessageID &+= 1
-        if nextMessageID == 0 { nextMessageID = 1 }
-        command.messageID = nextMessageID
-        pendingResponses[nextMessageID] = promise
-        // The requestor invokes up to Maximum Number Operations Invoked; the acceptor up to what the
-        // requestor performs, Maximum Number Operations Performed (PS3.7 §D.3.3.3.1).
-        let limit: UInt16?
-        if case .acceptor = role { limit = negotiated?.operationsWindow.maxPerformed } else { limit = negotiated?.operationsWindow.maxInvoked }
-        let window = limit.map { $0 == 0 ? Int.max : Int($0) } ?? 1
-        if pendingResponses.count - heldRequests.count > window {
-            heldRequests.append((command, dataSet, contextID))
-        } else {
-            transmit(command, dataSet: dataSet, contextID: contextID)
+    /// Sends a request (Message ID assigned here), or holds it until the Asynchronous Operations
+    /// Window has room (PS3.7 §D.3.3.3). `promise` gets the final response; `onPending` each Pending
+    /// one. With `timeout`, the request fails with `AssociationError.timeout` and the association is
+    /// aborted when no final response comes in time.
+    func request(_ command: DIMSECommand, dataSet: ByteBuffer?, contextID: UInt8, timeout: Double?,
+                 promise: EventLoopPromise<DIMSEMessage>, onPending: RequestTracker.PendingHandler? = nil) {
+        let request = tracker.add(command, dataSet: dataSet, contextID: contextID, promise: promise, onPending: onPending)
+        let id = tracker.lastMessageID
+        if let timeout, let loop = context?.eventLoop {
+            let task = loop.assumeIsolated().scheduleTask(in: .milliseconds(Int64(timeout * 1000))) { [self] in timeOut(id) }
+            tracker.setTimeout(task, for: id)
         }
+        if tracker.admit(request) { transmit(request) }
     }
 
-    private func transmit(_ command: DIMSECommand, dataSet: ByteBuffer?, contextID: UInt8) {
-        guard let id = command.messageID, let promise = pendingResponses[id] else { return } // timed out while held
-        if !sendMessage(command, dataSet: dataSet, contextID: contextID) {
-            pendingResponses[id] = nil
-            promise.fail(AssociationError.invalidState(stateDescription))
-        }
+    private func transmit(_ request: RequestTracker.Request) {
+        guard !sendMessage(request.command, dataSet: request.dataSet, contextID: request.contextID),
+              let id = request.command.messageID, let removed = tracker.remove(id) else { return }
+        removed.promise.fail(AssociationError.invalidState(stateDescription))
     }
 
-    /// A response arrived: send the next held request.
-    private func sendHeldRequest() {
-        while !heldRequests.isEmpty {
-            let (command, dataSet, contextID) = heldRequests.removeFirst()
-            if let id = command.messageID, pendingResponses[id] != nil {
-                transmit(command, dataSet: dataSet, contextID: contextID)
-                return
-            }
-        }
+    private func timeOut(_ id: UInt16) {
+        guard let removed = tracker.remove(id) else { return }
+        removed.promise.fail(AssociationError.timeout(removed.awaited))
+        endReason = endReason ?? .timedOut
+        abort()
     }
 
     func release(promise: EventLoopPromise<Void>) {
@@ -677,12 +533,16 @@ final class AssociationHandler: ChannelInboundHandler {
         perform(event: .evt15)
         context?.close(promise: nil)
     }
+}
 
-    func timeOut(_ what: String, promise id: UInt16) {
-        guard let p = pendingResponses.removeValue(forKey: id) else { return }
-        p.fail(AssociationError.timeout(what))
-        abort()
+extension AssociationHandler: DIMSEDispatcherDelegate {
+    func dispatcher(_ dispatcher: DIMSEDispatcher, send command: DIMSECommand, dataSet: ByteBuffer?, contextID: UInt8) {
+        if case .acceptor(let a) = role, let id = associationID { a.emit(.response(id: id, command: command)) }
+        sendMessage(command, dataSet: dataSet, contextID: contextID)
     }
 
-    var currentMessageID: UInt16 { nextMessageID }
+    func dispatcherDidProgress(_ dispatcher: DIMSEDispatcher) {
+        updateReading()
+        if dispatcher.isIdle, releaseRequested, fsm.state == .sta8 { releaseRequested = false; perform(event: .evt14) }
+    }
 }

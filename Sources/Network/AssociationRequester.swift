@@ -35,15 +35,8 @@ public final class AssociationRequester: Sendable {
         command.hasDataSet = dataSet != nil
         let bytes = try dataSet.map { ByteBuffer(bytes: try Part10Writer.encodeDataSet($0, as: syntax)) }
         let promise = eventLoop.makePromise(of: DIMSEMessage.self)
-        let handler = self.handler, loop = eventLoop, sent = command
-        loop.execute {
-            handler.value.request(sent, dataSet: bytes, contextID: pc.id, promise: promise)
-            let id = handler.value.currentMessageID
-            let task = loop.assumeIsolated().scheduleTask(in: .milliseconds(Int64(timeout * 1000))) {
-                handler.value.timeOut("\(sent.field.response?.description ?? "response")", promise: id)
-            }
-            promise.futureResult.whenComplete { _ in task.cancel() }
-        }
+        let handler = self.handler, sent = command
+        eventLoop.execute { handler.value.request(sent, dataSet: bytes, contextID: pc.id, timeout: timeout, promise: promise) }
         let response = try await promise.futureResult.get()
         return (response.command, try response.dataSet?.decode(syntax: syntax))
     }

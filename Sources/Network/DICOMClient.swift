@@ -109,22 +109,24 @@ public final class DICOMAssociation: Sendable {
 
     /// Sends a request and waits for its final response (message ID assigned here). Concurrent
     /// calls keep up to the negotiated operations window outstanding; the rest wait their turn.
-    public func send(_ command: DIMSECommand, dataSet: ByteBuffer? = nil, contextID: UInt8) async throws -> DIMSEMessage {
-        let loop = channel.eventLoop
-        let promise = loop.makePromise(of: DIMSEMessage.self)
-        let handler = self.handler
-        let timeout = client.dimseTimeout
-        loop.execute {
-            handler.value.request(command, dataSet: dataSet, contextID: contextID, promise: promise)
-            if let timeout {
-                let id = handler.value.currentMessageID
-                let task = loop.assumeIsolated().scheduleTask(in: .milliseconds(Int64(timeout * 1000))) {
-                    handler.value.timeOut("\(command.field.response?.description ?? "response")", promise: id)
-                }
-                promise.futureResult.whenComplete { _ in task.cancel() }
-            }
+    /// `onPending` receives each Pending response (C-FIND matches, C-GET/C-MOVE progress, PS3.7
+    /// §9.1.2-§9.1.4) on the association's event loop.
+    public func send(_ command: DIMSECommand, dataSet: ByteBuffer? = nil, contextID: UInt8,
+                     onPending: (@Sendable (DIMSEMessage) -> Void)? = nil) async throws -> DIMSEMessage {
+        let promise = channel.eventLoop.makePromise(of: DIMSEMessage.self)
+        let handler = self.handler, timeout = client.dimseTimeout
+        channel.eventLoop.execute {
+            handler.value.request(command, dataSet: dataSet, contextID: contextID, timeout: timeout, promise: promise, onPending: onPending)
         }
         return try await promise.futureResult.get()
+    }
+
+    /// C-CANCEL-RQ (PS3.7 §9.3.2.3) for the request with Message ID `messageID`, sent at once, with no response.
+    public func cancel(messageID: UInt16, contextID: UInt8) {
+        let handler = self.handler
+        channel.eventLoop.execute {
+            handler.value.sendMessage(.cCancelRQ(messageIDBeingRespondedTo: messageID), dataSet: nil, contextID: contextID)
+        }
     }
 
     /// A request with an optional data set, encoded in the context's transfer syntax; returns the

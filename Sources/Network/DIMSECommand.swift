@@ -93,6 +93,8 @@ public struct DIMSECommand: Equatable, Sendable {
     public var actionTypeID: UInt16?
     public var moveOriginatorAETitle: String?
     public var moveOriginatorMessageID: UInt16?
+    /// C-GET / C-MOVE responses: (0000,1020)-(0000,1023), PS3.7 §9.3.3.2, §9.3.4.2.
+    public var subOperations: SubOperationCounts?
 
     public init(field: CommandField, hasDataSet: Bool = false) {
         self.field = field; self.hasDataSet = hasDataSet
@@ -113,6 +115,18 @@ public struct DIMSECommand: Equatable, Sendable {
         c.messageID = messageID; c.affectedSOPClassUID = sopClassUID; c.affectedSOPInstanceUID = sopInstanceUID
         c.priority = priority
         return c
+    }
+
+    /// C-FIND-RQ (PS3.7 §9.3.2.1); C-GET-RQ and C-MOVE-RQ (§9.3.3.1, §9.3.4.1) with `field`. The identifier follows as the data set.
+    public static func queryRQ(_ field: CommandField = .cFindRQ, messageID: UInt16, sopClassUID: String, priority: UInt16 = 0) -> DIMSECommand {
+        var c = DIMSECommand(field: field, hasDataSet: true)
+        c.messageID = messageID; c.affectedSOPClassUID = sopClassUID; c.priority = priority
+        return c
+    }
+
+    /// C-CANCEL-RQ (PS3.7 §9.3.2.3): cancels the C-FIND, C-GET or C-MOVE with Message ID `messageID`.
+    public static func cCancelRQ(messageIDBeingRespondedTo messageID: UInt16) -> DIMSECommand {
+        var c = DIMSECommand(field: .cCancelRQ); c.messageIDBeingRespondedTo = messageID; return c
     }
 
     public static func nCreateRQ(messageID: UInt16, sopClassUID: String, sopInstanceUID: String? = nil, hasDataSet: Bool) -> DIMSECommand {
@@ -208,6 +222,10 @@ public struct DIMSECommand: Equatable, Sendable {
         if let v = eventTypeID { element(0x1002, us(v)) }
         if !attributeIdentifierList.isEmpty { element(0x1005, at(attributeIdentifierList)) }
         if let v = actionTypeID { element(0x1008, us(v)) }
+        if let v = subOperations {
+            if let r = v.remaining { element(0x1020, us(r)) }
+            element(0x1021, us(v.completed)); element(0x1022, us(v.failed)); element(0x1023, us(v.warning))
+        }
         if let v = moveOriginatorMessageID { element(0x1031, us(v)) }
 
         var out: [UInt8] = [0, 0, 0, 0, 4, 0, 0, 0]
@@ -275,6 +293,10 @@ public struct DIMSECommand: Equatable, Sendable {
         attributeIdentifierList = tags(0x1005)
         actionTypeID = us(0x1008)
         moveOriginatorMessageID = us(0x1031)
+        if values[0x1020] != nil || values[0x1021] != nil || values[0x1022] != nil || values[0x1023] != nil {
+            subOperations = SubOperationCounts(remaining: us(0x1020), completed: us(0x1021) ?? 0, failed: us(0x1022) ?? 0,
+                                               warning: us(0x1023) ?? 0)
+        }
         try validate()
     }
 
@@ -282,7 +304,10 @@ public struct DIMSECommand: Equatable, Sendable {
     public func validate() throws {
         let name = field.description
         func need(_ present: Bool, _ tag: Tag) throws { if !present { throw DIMSEError.missingField(command: name, tag: tag) } }
-        if field.isRequest {
+        if field == .cCancelRQ {
+            // C-CANCEL-RQ names the operation it cancels and has no Message ID of its own (PS3.7 Table 9.3-3).
+            try need(messageIDBeingRespondedTo != nil, .messageIDBeingRespondedTo)
+        } else if field.isRequest {
             try need(messageID != nil, .messageID)
         } else {
             try need(messageIDBeingRespondedTo != nil, .messageIDBeingRespondedTo)

@@ -27,10 +27,13 @@ public struct DIMSEResponse: Sendable {
     /// Overrides the Affected SOP Instance UID (N-CREATE when the SCP assigns it).
     public var affectedSOPInstanceUID: String?
     public var offendingElements: [Tag] = []
+    /// C-GET / C-MOVE: the sub-operation counts (PS3.7 §9.1.3, §9.1.4).
+    public var subOperations: SubOperationCounts?
 
-    public init(status: DIMSEStatus, dataSet: DataSet? = nil, errorComment: String? = nil, affectedSOPInstanceUID: String? = nil) {
+    public init(status: DIMSEStatus, dataSet: DataSet? = nil, errorComment: String? = nil, affectedSOPInstanceUID: String? = nil,
+                subOperations: SubOperationCounts? = nil) {
         self.status = status; self.dataSet = dataSet; self.errorComment = errorComment
-        self.affectedSOPInstanceUID = affectedSOPInstanceUID
+        self.affectedSOPInstanceUID = affectedSOPInstanceUID; self.subOperations = subOperations
     }
 
     public static let success = DIMSEResponse(status: .success)
@@ -45,32 +48,6 @@ public struct DIMSEServiceError: Error, Sendable, CustomStringConvertible {
     public var description: String { "\(status): \(comment)" }
 }
 
-/// Per-association state services may keep (e.g. a print session), shared by the services of one
-/// association and released with it.
-public final class AssociationState: Sendable {
-    // A Mutex lives inside the object: one allocation per association, not two as with NSLock.
-    private let values = Mutex<[String: any Sendable]>([:])
-    public init() {}
-    public subscript(key: String) -> (any Sendable)? {
-        get { values.withLock { $0[key] } }
-        set { values.withLock { $0[key] = newValue } }
-    }
-}
-
-/// What a service knows about the association a request came on. Services never see a channel.
-public struct AssociationContext: Sendable {
-    public var associationID: Int
-    public var callingAETitle: String
-    public var calledAETitle: String
-    public var peerAddress: String
-    public var acceptedContexts: [UInt8: AcceptedPresentationContext]
-    public var userIdentity: UserIdentityRQ?
-    public var state: AssociationState
-    /// On the accepting side: sends requests back on this association where the negotiated roles
-    /// allow (SCU role by role selection, or N-EVENT-REPORT); nil on the requesting side.
-    public var requester: AssociationRequester? = nil
-}
-
 /// Where a service's `handle` runs.
 public enum DIMSEServiceExecution: Sendable {
     /// On the association's event loop: no thread hop, the cheapest answer. Only for handlers that
@@ -81,15 +58,33 @@ public enum DIMSEServiceExecution: Sendable {
 }
 
 /// A DIMSE service provider for some SOP classes (PS3.4): one per service class, plug-in style.
+///
+/// `DIMSEDispatcher` routes each request to the service registered for its SOP class, once the
+/// SOP class is known to belong to the presentation context it came on (the context's abstract
+/// syntax itself, or a member of the meta SOP class that is). A service implements what it needs:
+/// - one method per verb (`cEcho`, `cStore`, `cFind`, `cGet`, `cMove`, `nCreate`, `nSet`, `nGet`,
+///   `nAction`, `nDelete`, `nEventReport`; `DIMSEServiceVerbs.swift`), the rest answer Unrecognized
+///   Operation (0211H); or one `handle` for every verb, as Verification and Storage do;
+/// - Pending responses through the `DIMSEResponder` of `handle(_:context:responder:)`, whose
+///   `isCancelled` turns true when the peer sends C-CANCEL (PS3.7 §9.3.2.3);
+/// - `associationStarted` / `associationEnded` to set up and tear down per-association state,
+///   kept in `AssociationContext.state` under typed keys.
 public protocol DIMSEService: Sendable {
     /// The SOP classes this service provides as SCP.
     var sopClassUIDs: [String] { get }
+    /// Meta SOP classes this service provides (PS3.4 §H.3.1: e.g. Basic Grayscale Print Management
+    /// Meta): negotiated as one abstract syntax, each request naming one member SOP class.
+    var metaSOPClasses: [MetaSOPClass] { get }
     /// Transfer syntaxes accepted for these SOP classes, most preferred first; nil for the policy default.
     var transferSyntaxes: [String]? { get }
     /// Where the data set of an incoming request goes; default: memory, up to 16 MiB.
     func dataSetDestination(for command: DIMSECommand, transferSyntax: TransferSyntax, context: AssociationContext) throws -> DataSetDestination
-    /// Handles one request. A thrown error is answered with a failure status, not an abort.
+    /// Handles one request of any verb; the default answers Unrecognized Operation (0211H). A thrown
+    /// error is answered with a failure status, not an abort.
     func handle(_ request: DIMSERequest, context: AssociationContext) async throws -> DIMSEResponse
+    /// Handles one request with a responder for Pending responses and cancellation. The default
+    /// calls the method of the request's verb (`cFind`, `nCreate`, …), which by default call `handle`.
+    func handle(_ request: DIMSERequest, context: AssociationContext, responder: DIMSEResponder) async throws -> DIMSEResponse
     /// For `.eventLoop` services: the answer, given at once on the association's event loop when
     /// it needs no waiting (a C-ECHO, a rename into an inbox), so no task is started for it; nil
     /// passes the request to `handle`. A thrown error is answered as from `handle`.
@@ -98,9 +93,41 @@ public protocol DIMSEService: Sendable {
     var failureStatus: DIMSEStatus { get }
     /// Where `handle` runs; default `.concurrent`.
     var execution: DIMSEServiceExecution { get }
+    /// An association that accepted one of this service's SOP classes started (A-ASSOCIATE-AC sent
+    /// or received, PS3.8 §7.1). Called on the association's event loop: must not block.
+    func associationStarted(_ context: AssociationContext)
+    /// That association ended: released, aborted or timed out (PS3.8 §7.2-§7.4). Release what was
+    /// kept for it (a film session, a print job). Called on the association's event loop, after
+    /// running operations were cancelled: must not block.
+    func associationEnded(_ context: AssociationContext, reason: AssociationEndReason)
+
+    // Per verb (defaults in DIMSEServiceVerbs.swift: each calls `handle(_:context:)`).
+    /// C-ECHO, PS3.7 §9.1.5.
+    func cEcho(_ request: DIMSERequest, context: AssociationContext) async throws -> DIMSEResponse
+    /// C-STORE, PS3.7 §9.1.1.
+    func cStore(_ request: DIMSERequest, context: AssociationContext) async throws -> DIMSEResponse
+    /// C-FIND, PS3.7 §9.1.2: each match as a Pending response through `responder`, then the final status.
+    func cFind(_ request: DIMSERequest, context: AssociationContext, responder: DIMSEResponder) async throws -> DIMSEResponse
+    /// C-GET, PS3.7 §9.1.3: C-STORE sub-operations on this association, Pending responses with counts.
+    func cGet(_ request: DIMSERequest, context: AssociationContext, responder: DIMSEResponder) async throws -> DIMSEResponse
+    /// C-MOVE, PS3.7 §9.1.4: C-STORE sub-operations on a second association, Pending responses with counts.
+    func cMove(_ request: DIMSERequest, context: AssociationContext, responder: DIMSEResponder) async throws -> DIMSEResponse
+    /// N-CREATE, PS3.7 §10.1.5.
+    func nCreate(_ request: DIMSERequest, context: AssociationContext) async throws -> DIMSEResponse
+    /// N-SET, PS3.7 §10.1.3.
+    func nSet(_ request: DIMSERequest, context: AssociationContext) async throws -> DIMSEResponse
+    /// N-GET, PS3.7 §10.1.2.
+    func nGet(_ request: DIMSERequest, context: AssociationContext) async throws -> DIMSEResponse
+    /// N-ACTION, PS3.7 §10.1.4.
+    func nAction(_ request: DIMSERequest, context: AssociationContext) async throws -> DIMSEResponse
+    /// N-DELETE, PS3.7 §10.1.6.
+    func nDelete(_ request: DIMSERequest, context: AssociationContext) async throws -> DIMSEResponse
+    /// N-EVENT-REPORT, PS3.7 §10.1.1 (received by an SCU that accepted the SCP role, or by this side as SCU).
+    func nEventReport(_ request: DIMSERequest, context: AssociationContext) async throws -> DIMSEResponse
 }
 
 extension DIMSEService {
+    public var metaSOPClasses: [MetaSOPClass] { [] }
     public var transferSyntaxes: [String]? { nil }
     public var failureStatus: DIMSEStatus { .processingFailure }
     public var execution: DIMSEServiceExecution { .concurrent }
@@ -109,26 +136,9 @@ extension DIMSEService {
                                    context: AssociationContext) throws -> DataSetDestination {
         .memory(limit: 16 << 20)
     }
-}
-
-/// The services of an SCP by SOP class; drives presentation context acceptance and dispatch.
-public struct ServiceRegistry: Sendable {
-    private var bySOPClass: [String: any DIMSEService] = [:]
-    private var order: [String] = []
-
-    public init(_ services: [any DIMSEService] = []) {
-        for s in services { register(s) }
+    public func handle(_ request: DIMSERequest, context: AssociationContext) async throws -> DIMSEResponse {
+        DIMSEResponse(status: .unrecognizedOperation, errorComment: "\(request.command.field) not supported")
     }
-
-    /// Registers a service for its SOP classes (a later registration replaces an earlier one).
-    public mutating func register(_ service: any DIMSEService) {
-        for uid in service.sopClassUIDs {
-            if bySOPClass[uid] == nil { order.append(uid) }
-            bySOPClass[uid] = service
-        }
-    }
-
-    public func service(for sopClassUID: String) -> (any DIMSEService)? { bySOPClass[sopClassUID] }
-    public var sopClassUIDs: [String] { order }
-    public var isEmpty: Bool { order.isEmpty }
+    public func associationStarted(_ context: AssociationContext) {}
+    public func associationEnded(_ context: AssociationContext, reason: AssociationEndReason) {}
 }
