@@ -91,6 +91,10 @@ public struct DIMSECommand: Equatable, Sendable {
     public var attributeIdentifierList: [Tag] = []
     public var eventTypeID: UInt16?
     public var actionTypeID: UInt16?
+    /// Move Destination (0000,0600): the AE title a C-MOVE sends its sub-operations to (PS3.7 §9.3.4.1).
+    public var moveDestination: String?
+    /// Move Originator Application Entity Title (0000,1030) and Message ID (0000,1031) of the
+    /// C-STORE sub-operations of a C-MOVE (PS3.7 §9.3.1.1).
     public var moveOriginatorAETitle: String?
     public var moveOriginatorMessageID: UInt16?
     /// C-GET / C-MOVE responses: (0000,1020)-(0000,1023), PS3.7 §9.3.3.2, §9.3.4.2.
@@ -210,7 +214,7 @@ public struct DIMSECommand: Equatable, Sendable {
         element(0x0100, us(field.rawValue))
         if let v = messageID { element(0x0110, us(v)) }
         if let v = messageIDBeingRespondedTo { element(0x0120, us(v)) }
-        if let v = moveOriginatorAETitle { element(0x0600, text(v)) }
+        if let v = moveDestination { element(0x0600, text(v)) }
         if let v = priority { element(0x0700, us(v)) }
         element(0x0800, us(hasDataSet ? 0x0000 : 0x0101))
         if let v = status { element(0x0900, us(v.rawValue)) }
@@ -226,6 +230,7 @@ public struct DIMSECommand: Equatable, Sendable {
             if let r = v.remaining { element(0x1020, us(r)) }
             element(0x1021, us(v.completed)); element(0x1022, us(v.failed)); element(0x1023, us(v.warning))
         }
+        if let v = moveOriginatorAETitle { element(0x1030, text(v)) }
         if let v = moveOriginatorMessageID { element(0x1031, us(v)) }
 
         var out: [UInt8] = [0, 0, 0, 0, 4, 0, 0, 0]
@@ -281,7 +286,7 @@ public struct DIMSECommand: Equatable, Sendable {
         requestedSOPClassUID = str(0x0003)
         messageID = us(0x0110)
         messageIDBeingRespondedTo = us(0x0120)
-        moveOriginatorAETitle = str(0x0600)
+        moveDestination = str(0x0600)
         priority = us(0x0700)
         status = us(0x0900).map(DIMSEStatus.init(rawValue:))
         offendingElements = tags(0x0901)
@@ -292,6 +297,7 @@ public struct DIMSECommand: Equatable, Sendable {
         eventTypeID = us(0x1002)
         attributeIdentifierList = tags(0x1005)
         actionTypeID = us(0x1008)
+        moveOriginatorAETitle = str(0x1030)
         moveOriginatorMessageID = us(0x1031)
         if values[0x1020] != nil || values[0x1021] != nil || values[0x1022] != nil || values[0x1023] != nil {
             subOperations = SubOperationCounts(remaining: us(0x1020), completed: us(0x1021) ?? 0, failed: us(0x1022) ?? 0,

@@ -37,6 +37,24 @@ final class DIMSECommandTests: XCTestCase {
         XCTAssertEqual(ds.int(.commandDataSetType), 0x0101)
     }
 
+    /// Move Destination is (0000,0600) on a C-MOVE-RQ; the Move Originator AE Title and Message
+    /// ID of a C-STORE sub-operation are (0000,1030) and (0000,1031) (PS3.7 Tables 9.3-1, 9.3-5).
+    func testMoveDestinationAndOriginatorTags() throws {
+        var move = DIMSECommand(field: .cMoveRQ, hasDataSet: true)
+        move.messageID = 3; move.affectedSOPClassUID = "1.2.840.10008.5.1.4.1.2.2.2"; move.moveDestination = "DESK"
+        var store = DIMSECommand.cStoreRQ(messageID: 4, sopClassUID: UIDs.ctImageStorage, sopInstanceUID: "1.2.3.4")
+        store.moveOriginatorAETitle = "ORTHANC"; store.moveOriginatorMessageID = 3
+        let m = try Part10Reader.readDataSet(bytes: move.encoded(), syntax: .implicitVRLittleEndian)
+        XCTAssertEqual(m.string(Tag(0x0000, 0x0600)), "DESK")
+        XCTAssertNil(m[Tag(0x0000, 0x1030)])
+        let s = try Part10Reader.readDataSet(bytes: store.encoded(), syntax: .implicitVRLittleEndian)
+        XCTAssertEqual(s.string(Tag(0x0000, 0x1030)), "ORTHANC")
+        XCTAssertEqual(s.int(Tag(0x0000, 0x1031)), 3)
+        XCTAssertNil(s[Tag(0x0000, 0x0600)])
+        XCTAssertEqual(try DIMSECommand(encoded: move.encoded()), move)
+        XCTAssertEqual(try DIMSECommand(encoded: store.encoded()), store)
+    }
+
     func testMissingMandatoryField() {
         var c = DIMSECommand(field: .cStoreRQ, hasDataSet: true)
         c.messageID = 1
