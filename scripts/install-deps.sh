@@ -11,8 +11,13 @@ APT_PACKAGES=(
   # Libraries (DEVELOPERS.md "Dependencies")
   zlib1g-dev libjpeg62-turbo-dev libturbojpeg0-dev libopenjp2-7-dev libopenjph-dev libcharls-dev libgdcm-dev
   libcairo2-dev libisoburn-dev libiso9660-dev libcdio-dev libudf-dev pkg-config
-  # Oracles nobody here wrote
-  dcmtk dicom3tools xorriso genisoimage libcdio-utils poppler-utils chromium
+  # Oracles nobody here wrote, and every other program the tests run (read from Oracles.require,
+  # runCommand, Process and the scripts): openssl makes the TLS test certificates and is the TLS
+  # client of the BCP 195 test; libjpeg-tools (`jpeg`) writes lossless JPEG with restart
+  # intervals; mount/umount (tmpfs for full-disk tests), timeout, sha256sum (coreutils), sh
+  # (dash) and python3 (XML checks) are usually present but are named so a minimal system gets them
+  dcmtk dicom3tools xorriso genisoimage libcdio-utils poppler-utils chromium openssl libjpeg-tools
+  mount coreutils dash python3
   # Fonts (Latin and CJK), found through fontconfig
   fonts-dejavu-core fonts-wqy-microhei fontconfig
   # Benchmarks and tooling
@@ -35,8 +40,11 @@ if ((${#missing[@]})); then
 fi
 
 # Python venv with the pinned oracles and test corpus (MIT-licensed wheels, fetched, never committed).
+# Every package is pinned, the decoders included: a new plugin version could change what the
+# conformance tests compare against.
 VENV=.build/venv
-PY_PACKAGES=(pydicom==3.0.2 pydicom-data==1.0.0 pynetdicom==3.0.4 numpy pylibjpeg pylibjpeg-libjpeg pylibjpeg-openjpeg pylibjpeg-rle python-gdcm)
+PY_PACKAGES=(pydicom==3.0.2 pydicom-data==1.0.0 pynetdicom==3.0.4 numpy==2.4.6 pylibjpeg==2.1.0 pylibjpeg-libjpeg==2.5.0
+             pylibjpeg-openjpeg==2.6.0 pylibjpeg-rle==2.2.0 python-gdcm==3.2.6)
 STAMP="$VENV/.lightbox-$(printf '%s\n' "${PY_PACKAGES[@]}" | md5sum | cut -c1-8)"
 if [ ! -f "$STAMP" ]; then
   echo "install-deps: setting up $VENV (${PY_PACKAGES[*]})"
