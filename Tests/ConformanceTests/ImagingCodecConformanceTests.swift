@@ -22,12 +22,29 @@ final class ImagingCodecConformanceTests: XCTestCase {
         "1.2.840.10008.1.2.4.203",
     ]
 
+    /// pydicom's decoding of one file (Tests/Oracles/pydicom_pixels.py).
     struct Reference {
         var ok: Bool
         var error: String?
         var dtype: String
         var photometric: String
         var binPath: String
+        var shape: [Int] = []
+
+        init(ok: Bool, error: String?, dtype: String, photometric: String, binPath: String, shape: [Int] = []) {
+            self.ok = ok; self.error = error; self.dtype = dtype; self.photometric = photometric; self.binPath = binPath; self.shape = shape
+        }
+
+        /// Reads the record pydicom_pixels.py wrote for one file (`i.json`, `i.bin`). A missing or
+        /// unreadable record is a failure of the oracle run, never a file to pass over.
+        init(json: URL, bin: URL) throws {
+            guard let data = FileManager.default.contents(atPath: json.path),
+                  let obj = try JSONSerialization.jsonObject(with: data) as? [String: Any] else {
+                throw TestFailure.oracleFailed("pydicom_pixels.py wrote no result \(json.path)")
+            }
+            self.init(ok: obj["ok"] as? Bool ?? false, error: obj["error"] as? String, dtype: obj["dtype"] as? String ?? "",
+                      photometric: obj["photometric"] as? String ?? "", binPath: bin.path, shape: obj["shape"] as? [Int] ?? [])
+        }
 
         func values() -> [Int] {
             guard let d = FileManager.default.contents(atPath: binPath) else { return [] }
@@ -147,11 +164,7 @@ final class ImagingCodecConformanceTests: XCTestCase {
         let r = try runCommand(python, [Oracles.oracleScript("pydicom_pixels.py"), refDir] + fx.files.map(\.path))
         guard r.status == 0 else { throw NSError(domain: "oracle", code: Int(r.status), userInfo: [NSLocalizedDescriptionKey: r.stderr]) }
         for (i, f) in fx.files.enumerated() {
-            guard let data = FileManager.default.contents(atPath: "\(refDir)/\(i).json"),
-                  let obj = try JSONSerialization.jsonObject(with: data) as? [String: Any] else { continue }
-            fx.references[f.path] = Reference(ok: obj["ok"] as? Bool ?? false, error: obj["error"] as? String,
-                                               dtype: obj["dtype"] as? String ?? "", photometric: obj["photometric"] as? String ?? "",
-                                               binPath: "\(refDir)/\(i).bin")
+            fx.references[f.path] = try Reference(json: URL(fileURLWithPath: "\(refDir)/\(i).json"), bin: URL(fileURLWithPath: "\(refDir)/\(i).bin"))
         }
         return fx
     }

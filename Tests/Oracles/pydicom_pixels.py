@@ -1,13 +1,14 @@
 #!/usr/bin/env python3
 """Reference pixel decoding by pydicom 3 (plugins: GDCM, pylibjpeg, pylibjpeg-libjpeg/-openjpeg/-rle).
 
-Usage: pydicom_pixels.py OUTDIR [--plugin NAME] FILE...
+Usage: pydicom_pixels.py OUTDIR [--plugin NAME] [--rgb] FILE...
 
 For file number i, writes OUTDIR/i.json with {"path", "ok", "error"?, "dtype", "shape",
 "photometric", "transfer_syntax", "plugin"} and OUTDIR/i.bin with the decoded array as raw
 little-endian bytes (all frames, samples interleaved), as pydicom returns it with as_rgb=False
 (no YCbCr conversion by pydicom; a JPEG decoder may still have converted, which "photometric"
-then says).
+then says). With --rgb, as_rgb=True: YCbCr is converted to RGB, so files that store the same
+image in different colour spaces compare sample for sample.
 """
 import json
 import os
@@ -26,9 +27,14 @@ def main():
     out = sys.argv[1]
     args = sys.argv[2:]
     plugin = ""
-    if args and args[0] == "--plugin":
-        plugin = args[1]
-        args = args[2:]
+    as_rgb = False
+    while args and args[0] in ("--plugin", "--rgb"):
+        if args[0] == "--plugin":
+            plugin = args[1]
+            args = args[2:]
+        else:
+            as_rgb = True
+            args = args[1:]
     os.makedirs(out, exist_ok=True)
     for i, path in enumerate(args):
         rec = {"path": path, "ok": False}
@@ -38,7 +44,7 @@ def main():
             rec["transfer_syntax"] = str(ts)
             dec = get_decoder(ts)
             chosen = plugin if plugin in dec.available_plugins else ""
-            arr, meta = dec.as_array(ds, as_rgb=False, decoding_plugin=chosen)
+            arr, meta = dec.as_array(ds, as_rgb=as_rgb, decoding_plugin=chosen)
             arr = np.ascontiguousarray(arr.astype(arr.dtype.newbyteorder("<")))
             rec["dtype"] = arr.dtype.str
             rec["shape"] = list(arr.shape)
