@@ -18,6 +18,7 @@ import warnings
 import numpy as np
 import pydicom
 from pydicom.pixels import get_decoder
+from pydicom.uid import ExplicitVRBigEndian, ExplicitVRLittleEndian, ImplicitVRLittleEndian
 
 warnings.simplefilter("ignore")
 pydicom.config.settings.reading_validation_mode = pydicom.config.IGNORE
@@ -40,6 +41,12 @@ def main():
         rec = {"path": path, "ok": False}
         try:
             ds = pydicom.dcmread(path, force=True)
+            if "TransferSyntaxUID" not in ds.file_meta:
+                # No (0002,0010) (e.g. OT-PAL-8-face.dcm): the syntax pydicom read the data set in.
+                implicit, little = ds.original_encoding
+                ds.file_meta.TransferSyntaxUID = (ImplicitVRLittleEndian if implicit else
+                                                  ExplicitVRLittleEndian if little else ExplicitVRBigEndian)
+                rec["transfer_syntax_inferred"] = True
             ts = ds.file_meta.TransferSyntaxUID
             rec["transfer_syntax"] = str(ts)
             dec = get_decoder(ts)
