@@ -32,9 +32,11 @@ final class ImagingCodecConformanceTests: XCTestCase {
         var photometric: String
         var binPath: String
         var shape: [Int] = []
+        var transferSyntax = ""
 
-        init(ok: Bool, error: String?, dtype: String, photometric: String, binPath: String, shape: [Int] = []) {
+        init(ok: Bool, error: String?, dtype: String, photometric: String, binPath: String, shape: [Int] = [], transferSyntax: String = "") {
             self.ok = ok; self.error = error; self.dtype = dtype; self.photometric = photometric; self.binPath = binPath; self.shape = shape
+            self.transferSyntax = transferSyntax
         }
 
         /// Reads the record pydicom_pixels.py wrote for one file (`i.json`, `i.bin`). A missing or
@@ -45,7 +47,8 @@ final class ImagingCodecConformanceTests: XCTestCase {
                 throw TestFailure.oracleFailed("pydicom_pixels.py wrote no result \(json.path)")
             }
             self.init(ok: obj["ok"] as? Bool ?? false, error: obj["error"] as? String, dtype: obj["dtype"] as? String ?? "",
-                      photometric: obj["photometric"] as? String ?? "", binPath: bin.path, shape: obj["shape"] as? [Int] ?? [])
+                      photometric: obj["photometric"] as? String ?? "", binPath: bin.path, shape: obj["shape"] as? [Int] ?? [],
+                      transferSyntax: obj["transfer_syntax"] as? String ?? "")
         }
 
         func values() -> [Int] {
