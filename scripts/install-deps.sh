@@ -11,19 +11,20 @@ APT_PACKAGES=(
   # Libraries (DEVELOPERS.md "Dependencies")
   zlib1g-dev libjpeg62-turbo-dev libturbojpeg0-dev libopenjp2-7-dev libopenjph-dev libcharls-dev libgdcm-dev
   libcairo2-dev libisoburn-dev libiso9660-dev libcdio-dev libudf-dev pkg-config
-  # Oracles nobody here wrote, and every other program the tests run (read from Oracles.require,
-  # runCommand, Process and the scripts): openssl makes the TLS test certificates and is the TLS
-  # client of the BCP 195 test; libjpeg-tools (`jpeg`) writes lossless JPEG with restart
-  # intervals; mount/umount (tmpfs for full-disk tests), timeout, sha256sum (coreutils), sh
-  # (dash) and python3 (XML checks) are usually present but are named so a minimal system gets them
-  dcmtk dicom3tools xorriso genisoimage libcdio-utils poppler-utils chromium openssl libjpeg-tools
-  mount coreutils dash python3
+  # Oracles nobody here wrote
+  dcmtk dicom3tools xorriso genisoimage libcdio-utils poppler-utils chromium
   # Fonts (Latin and CJK), found through fontconfig
   fonts-dejavu-core fonts-wqy-microhei fontconfig
   # Benchmarks and tooling
   hyperfine python3-venv
   # JPEG 2000 and HTJ2K encoders for test and bench files (OpenJPEG 2.5.0 cannot encode HTJ2K; OpenJPH can)
   libopenjp2-tools openjph-tools
+  # Every other program the tests run (read from Oracles.require, runCommand, Process and the
+  # scripts): openssl makes the TLS test certificates and is the TLS client of the BCP 195 test;
+  # libjpeg-tools (`jpeg`) writes lossless JPEG with restart intervals; mount/umount (tmpfs for
+  # full-disk tests), timeout and sha256sum (coreutils), sh (dash) and python3 (XML checks) are
+  # usually present, but are named so that a minimal system gets them too
+  openssl libjpeg-tools mount coreutils dash python3
 )
 
 missing=()
