@@ -78,23 +78,26 @@ final class RenderColorConformanceTests: XCTestCase {
             guard r.status == 0 else { throw TestFailure.oracleFailed("pydicom could not write \(out): \(r.stderr)") }
             files.append((out, false))
         }
-        // pydicom's reading of each file: the stored YCbCr samples and its RGB conversion of them.
+        // pydicom's reading of each file: the stored YCbCr samples and its RGB conversion of them,
+        // written to OUT.ybr and OUT.rgb in the test's folder (never next to a corpus file).
         let reference = """
         import sys, numpy as np
         from pydicom.pixels import pixel_array, convert_color_space
-        for path in sys.argv[1:]:
+        args = sys.argv[1:]
+        for path, out in zip(args[0::2], args[1::2]):
             ybr = pixel_array(path, as_rgb=False)
             assert ybr.dtype == np.uint8 and ybr.shape[-1] == 3, (path, ybr.dtype, ybr.shape)
-            ybr.tofile(path + ".ybr")
-            convert_color_space(ybr, "YBR_FULL", "RGB").astype(np.uint8).tofile(path + ".rgb")
+            ybr.tofile(out + ".ybr")
+            convert_color_space(ybr, "YBR_FULL", "RGB").astype(np.uint8).tofile(out + ".rgb")
         """
-        let ref = try runCommand(python, ["-c", reference] + files.map(\.0))
+        let outputs = files.indices.map { tmp.appendingPathComponent("pydicom-\($0)").path }
+        let ref = try runCommand(python, ["-c", reference] + zip(files, outputs).flatMap { [$0.0.0, $0.1] })
         guard ref.status == 0 else { throw TestFailure.oracleFailed("pydicom pixel_array/convert_color_space: \(ref.stderr)") }
-        for (path, is422) in files {
+        for ((path, is422), out) in zip(files, outputs) {
             let name = (path as NSString).lastPathComponent
             guard let (theirs, mine) = try renderBoth(path) else { continue }
-            let ycc = try [UInt8](Data(contentsOf: URL(fileURLWithPath: path + ".ybr")))
-            let pydicomRGB = try [UInt8](Data(contentsOf: URL(fileURLWithPath: path + ".rgb")))
+            let ycc = try [UInt8](Data(contentsOf: URL(fileURLWithPath: out + ".ybr")))
+            let pydicomRGB = try [UInt8](Data(contentsOf: URL(fileURLWithPath: out + ".rgb")))
             XCTAssertEqual(ycc.count, theirs.count, "\(name): pydicom's YCbCr samples")
             let dcmtkFormula = is422 ? Self.dcmtkDouble(ycc) : Self.dcmtkTables(ycc)
             XCTAssertEqual(theirs, dcmtkFormula, "\(name): dcmj2pnm is not DCMTK's arithmetic as understood here")
