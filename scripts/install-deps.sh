@@ -19,6 +19,12 @@ APT_PACKAGES=(
   hyperfine python3-venv
   # JPEG 2000 and HTJ2K encoders for test and bench files (OpenJPEG 2.5.0 cannot encode HTJ2K; OpenJPH can)
   libopenjp2-tools openjph-tools
+  # Every other program the tests run (read from Oracles.require, runCommand, Process and the
+  # scripts): openssl makes the TLS test certificates and is the TLS client of the BCP 195 test;
+  # libjpeg-tools (`jpeg`) writes lossless JPEG with restart intervals; mount/umount (tmpfs for
+  # full-disk tests), timeout and sha256sum (coreutils), sh (dash) and python3 (XML checks) are
+  # usually present, but are named so that a minimal system gets them too
+  openssl libjpeg-tools mount coreutils dash python3
 )
 
 missing=()
@@ -35,8 +41,11 @@ if ((${#missing[@]})); then
 fi
 
 # Python venv with the pinned oracles and test corpus (MIT-licensed wheels, fetched, never committed).
+# Every package is pinned, the decoders included: a new plugin version could change what the
+# conformance tests compare against.
 VENV=.build/venv
-PY_PACKAGES=(pydicom==3.0.2 pydicom-data==1.0.0 pynetdicom==3.0.4 numpy pylibjpeg pylibjpeg-libjpeg pylibjpeg-openjpeg pylibjpeg-rle python-gdcm)
+PY_PACKAGES=(pydicom==3.0.2 pydicom-data==1.0.0 pynetdicom==3.0.4 numpy==2.4.6 pylibjpeg==2.1.0 pylibjpeg-libjpeg==2.5.0
+             pylibjpeg-openjpeg==2.6.0 pylibjpeg-rle==2.2.0 python-gdcm==3.2.6)
 STAMP="$VENV/.lightbox-$(printf '%s\n' "${PY_PACKAGES[@]}" | md5sum | cut -c1-8)"
 if [ ! -f "$STAMP" ]; then
   echo "install-deps: setting up $VENV (${PY_PACKAGES[*]})"

@@ -1,22 +1,24 @@
 #!/usr/bin/env bash
-# `make test`: build and run every test with the oracles required, keep a log, and end with one
-# summary line ("N passed, N failed, N skipped") taken from XCTest's own count.
+# `make test`: build and run every test with the oracles required (LIGHTBOX_REQUIRE_ORACLES=1: a
+# missing or broken reference tool fails a test, it never skips it), then the checks of this
+# script itself (scripts/test-selfcheck.sh), keep a log, and end with one summary line,
+# "N passed, N failed, N skipped", counted test by test by scripts/test-tally.sh: a test that
+# failed and skipped counts once, as failed; a crashed test process still gets a summary, with the
+# test it died in counted as failed. The exit status is non-zero exactly when the summary shows a
+# failure (any failed test, a crash, no test run, or a failing status of the test process).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 SWIFT=${SWIFT:-swift}
 LOG=.build/test.log
 mkdir -p .build
-$SWIFT build --build-tests || exit 1
+if ! $SWIFT build --build-tests; then
+  echo
+  echo "FAILED: swift build --build-tests"
+  echo "0 passed, 1 failed, 0 skipped"
+  exit 1
+fi
 LIGHTBOX_REQUIRE_ORACLES=1 $SWIFT test --skip-build 2>&1 | tee "$LOG"
 status=${PIPESTATUS[0]}
-summary=$(grep -E "^Test Suite 'All tests' (passed|failed)" -A1 "$LOG" | grep -E "Executed [0-9]+ tests?" | tail -1)
-total=$(sed -E 's/.*Executed ([0-9]+) tests?.*/\1/' <<<"$summary")
-failed=$(sed -E 's/.*with ([0-9]+) failures?.*/\1/' <<<"$summary")
-skipped=$(grep -oE "with ([0-9]+) tests? skipped" <<<"$summary" | grep -oE "[0-9]+" || echo 0)
-failing_cases=$(grep -cE "^Test Case '.*' failed" "$LOG")
-if [ -n "$total" ]; then
-  echo
-  grep -E "^Test Case '.*' failed" "$LOG" | sed -E "s/^Test Case '(.*)' failed.*/FAILED: \1/" | sort -u
-  echo "$((total - failing_cases - ${skipped:-0})) passed, $failing_cases failed, ${skipped:-0} skipped"
-fi
-exit "$status"
+SWIFT=$SWIFT bash scripts/test-selfcheck.sh 2>&1 | tee -a "$LOG"
+echo
+bash scripts/test-tally.sh "$LOG" "$status"

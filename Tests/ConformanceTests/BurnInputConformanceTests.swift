@@ -185,28 +185,34 @@ final class BurnInputConformanceTests: XCTestCase {
         let work = tmp.appendingPathComponent("work")
         try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
 
-        var interrupted = 0
-        for delay in [0.3, 1.2] {
+        // SIGTERM once the burn reports that it is staging files, and once it reports writing the
+        // image (`--plain-progress` lines "volume 1 copy: …", "volume 1 write: …"): synchronised on
+        // what the burn says it is doing, not on a delay that a fast or busy machine makes wrong.
+        for phase in ["copy", "write"] {
             let p = Process()
             p.executableURL = URL(fileURLWithPath: lightbox)
             p.arguments = ["burn", input.path, "-o", out.appendingPathComponent("disc.iso").path, "--work-dir", work.path,
-                           "--profile", "STD-GEN-DVD-JPEG", "--compress", "jpeg-lossless"]
+                           "--profile", "STD-GEN-DVD-JPEG", "--compress", "jpeg-lossless", "--plain-progress"]
             p.standardOutput = FileHandle.nullDevice
             let err = Pipe()
             p.standardError = err
             try p.run()
-            Thread.sleep(forTimeInterval: delay)
+            var seen = ""
+            while !seen.contains("volume 1 \(phase):") {
+                let chunk = err.fileHandleForReading.availableData   // blocks until output or EOF
+                if chunk.isEmpty { break }
+                seen += String(decoding: chunk, as: UTF8.self)
+            }
+            let reached = seen.contains("volume 1 \(phase):")
             p.terminate()  // SIGTERM
             p.waitUntilExit()
-            let message = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            if p.terminationStatus == 0 { continue }  // finished before the signal: nothing to check
-            interrupted += 1
-            XCTAssertEqual(p.terminationStatus, 143, message)
-            XCTAssertTrue(message.contains("cancelled"), message)
-            XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: out.path), [], "after SIGTERM at \(delay) s")
-            XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: work.path), [], "staging left after SIGTERM at \(delay) s")
+            let message = seen + String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            XCTAssertTrue(reached, "the burn never reported its \(phase) phase: \(message.suffix(1000))")
+            XCTAssertEqual(p.terminationStatus, 143, "SIGTERM during \(phase): \(message.suffix(1000))")
+            XCTAssertTrue(message.contains("cancelled"), message.suffix(1000).description)
+            XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: out.path), [], "after SIGTERM during \(phase)")
+            XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: work.path), [], "staging left after SIGTERM during \(phase)")
         }
-        XCTAssertGreaterThan(interrupted, 0, "the burn always finished before SIGTERM; use a bigger input")
         XCTAssertEqual(try BurnConformanceTests.digest(input), before, "inputs were changed")
     }
 

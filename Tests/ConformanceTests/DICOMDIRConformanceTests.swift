@@ -105,6 +105,8 @@ final class DICOMDIRConformanceTests: XCTestCase {
 
         // dciodvfy: no errors on the Basic Directory IOD.
         let vfy = try runCommand(dciodvfy, [dicomdir])
+        // dciodvfy names the IOD it checked (a line of its own on stderr): without it, it checked nothing.
+        XCTAssertTrue(vfy.stderr.split(separator: "\n").contains("BasicDirectory"), "dciodvfy: \(vfy.stdout.prefix(300)) \(vfy.stderr.prefix(300))")
         var errors = (vfy.stdout + vfy.stderr).split(separator: "\n").filter { $0.hasPrefix("Error") }.map(String.init)
         // dciodvfy splits values on raw 0x5C bytes, so a GB18030 name whose trail byte is 0x5C (the
         // synthetic first patient always has one) looks like two values to it (facts.md,

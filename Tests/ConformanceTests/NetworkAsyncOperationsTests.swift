@@ -2,34 +2,85 @@ import DICOM
 import Foundation
 import Network
 import NIOCore
-import Synchronization
 import XCTest
 
 /// Asynchronous Operations Window (PS3.7 §D.3.3.3) over real sockets: negotiation as pynetdicom
 /// sees it, and operations performed concurrently with each response matched to its request.
 final class NetworkAsyncOperationsTests: XCTestCase {
-    /// A C-STORE SCP for CT Image Storage that takes its time: of each four operations started,
-    /// the earlier ones take longer, so concurrent operations finish in reverse order. It records
-    /// how many run at once and the order they start and finish in.
-    final class SlowStore: DIMSEService {
-        struct Record { var running = 0; var maxRunning = 0; var started: [String] = []; var finished: [String] = [] }
-        let record = Mutex(Record())
+    /// What the store saw: how many operations ran at once, and the order they started and
+    /// finished in.
+    struct Record: Sendable { var running = 0; var maxRunning = 0; var started: [String] = []; var finished: [String] = [] }
+
+    /// Orders the store's operations by events, never by sleeping: operations are taken in groups
+    /// of `groupSize` consecutive starts; each waits until its whole group has started (so the SCP
+    /// must perform that many at once), then until the one started after it in its group has
+    /// finished, so a group finishes in reverse order of its start. A wait that is not met within
+    /// `timeout` throws (the request is answered with a failure status): a server that performs
+    /// fewer operations at once than the window fails the test instead of hanging it.
+    actor Choreography {
+        struct Timeout: Error, CustomStringConvertible { var description: String }
+        private struct Waiter { var ready: @Sendable (Record) -> Bool; var continuation: CheckedContinuation<Void, Error> }
+
+        let groupSize: Int, total: Int
+        private(set) var record = Record()
+        private var waiters: [Int: Waiter] = [:]
+        private var nextWaiter = 0
+        static let timeout: Duration = .seconds(30)
+
+        init(groupSize: Int, total: Int) { self.groupSize = groupSize; self.total = total }
+
+        func perform(_ uid: String) async throws {
+            record.running += 1; record.maxRunning = max(record.maxRunning, record.running); record.started.append(uid)
+            let index = record.started.count - 1
+            wake()
+            let groupEnd = min((index / groupSize + 1) * groupSize, total)
+            try await wait("operation \(index): its group of \(groupSize) starts") { $0.started.count >= groupEnd }
+            if index + 1 < groupEnd {
+                try await wait("operation \(index): operation \(index + 1) finishes") { r in
+                    r.started.count > index + 1 && r.finished.contains(r.started[index + 1])
+                }
+            }
+            record.running -= 1; record.finished.append(uid)
+            wake()
+        }
+
+        private func wait(_ what: String, until ready: @escaping @Sendable (Record) -> Bool) async throws {
+            if ready(record) { return }
+            let id = nextWaiter
+            nextWaiter += 1
+            try await withCheckedThrowingContinuation { (c: CheckedContinuation<Void, Error>) in
+                waiters[id] = Waiter(ready: ready, continuation: c)
+                Task { try? await Task.sleep(for: Self.timeout); self.expire(id, what) }
+            }
+        }
+
+        private func expire(_ id: Int, _ what: String) {
+            waiters.removeValue(forKey: id)?.continuation.resume(throwing: Timeout(description: "waited \(Self.timeout) for \(what)"))
+        }
+
+        private func wake() {
+            for (id, w) in waiters where w.ready(record) {
+                waiters[id] = nil
+                w.continuation.resume()
+            }
+        }
+    }
+
+    /// A C-STORE SCP for CT Image Storage whose operations run as `choreography` orders them.
+    final class ChoreographedStore: DIMSEService {
+        let choreography: Choreography
+        init(groupSize: Int, total: Int) { choreography = Choreography(groupSize: groupSize, total: total) }
         var sopClassUIDs: [String] { [UIDs.ctImageStorage] }
         func handle(_ request: DIMSERequest, context: AssociationContext) async throws -> DIMSEResponse {
-            let uid = request.command.affectedSOPInstanceUID ?? ""
-            let index = record.withLock {
-                $0.running += 1; $0.maxRunning = max($0.maxRunning, $0.running); $0.started.append(uid)
-                return $0.started.count - 1
-            }
-            try await Task.sleep(for: .milliseconds(50 * (4 - index % 4)))
-            record.withLock { $0.running -= 1; $0.finished.append(uid) }
+            try await choreography.perform(request.command.affectedSOPInstanceUID ?? "")
             return .success
         }
+        var record: Record { get async { await choreography.record } }
     }
 
     let ct = PresentationContextRQ(id: 1, abstractSyntax: UIDs.ctImageStorage, transferSyntaxes: [TransferSyntax.explicitVRLittleEndian.uid])
 
-    func startServer(_ service: SlowStore, maxOperations: Int = 16) async throws -> DICOMServer {
+    func startServer(_ service: ChoreographedStore, maxOperations: Int = 16) async throws -> DICOMServer {
         var policy = AssociationPolicy(aeTitle: "LIGHTBOX")
         policy.maxOperationsInvoked = maxOperations
         return try await DICOMServer.start(.init(host: "127.0.0.1", port: 0, policy: policy), services: ServiceRegistry([service]))
@@ -54,7 +105,7 @@ final class NetworkAsyncOperationsTests: XCTestCase {
     }
 
     func testWindowPerformsConcurrentlyAndAnswersEachRequest() async throws {
-        let service = SlowStore()
+        let service = ChoreographedStore(groupSize: 4, total: 8)
         let server = try await startServer(service)
         defer { Task { await server.close() } }
         let client = DICOMClient(host: "127.0.0.1", port: server.port, calledAETitle: "LIGHTBOX")
@@ -71,16 +122,19 @@ final class NetworkAsyncOperationsTests: XCTestCase {
         }
         // Every Message ID answered once.
         XCTAssertEqual(Set(responses.values.compactMap(\.messageIDBeingRespondedTo)), Set(1 ... 8))
-        let record = service.record.withLock { $0 }
+        let record = await service.record
         XCTAssertEqual(record.maxRunning, 4, "the SCP performs up to the window at once, never more")
         XCTAssertEqual(record.finished.count, 8)
-        // The first four run together and the fourth started finishes first: answered out of order.
-        XCTAssertEqual(record.finished.first, record.started[3])
-        XCTAssertNotEqual(record.finished, record.started)
+        // The first four run together and finish in reverse order; each finish frees one place in
+        // the window for one of the next four, which then do the same: answered out of order.
+        XCTAssertEqual(record.started.count, 8)
+        if record.started.count == 8 {
+            XCTAssertEqual(record.finished, [3, 2, 1, 0, 7, 6, 5, 4].map { record.started[$0] })
+        }
     }
 
     func testWithoutWindowOneOperationAtATime() async throws {
-        let service = SlowStore()
+        let service = ChoreographedStore(groupSize: 1, total: 3)
         let server = try await startServer(service)
         defer { Task { await server.close() } }
         let a = try await DICOMClient(host: "127.0.0.1", port: server.port, calledAETitle: "LIGHTBOX").associate(contexts: [ct])
@@ -89,11 +143,13 @@ final class NetworkAsyncOperationsTests: XCTestCase {
         try await a.release()
         XCTAssertEqual(responses.count, 3)
         XCTAssertTrue(responses.allSatisfy { $0.key == $0.value.affectedSOPInstanceUID && $0.value.status == .success })
-        XCTAssertEqual(service.record.withLock { $0.maxRunning }, 1)
+        let record = await service.record
+        XCTAssertEqual(record.maxRunning, 1)
+        XCTAssertEqual(record.finished, record.started, "one at a time: each finishes before the next starts")
     }
 
     func testServerLimitCapsTheWindow() async throws {
-        let service = SlowStore()
+        let service = ChoreographedStore(groupSize: 2, total: 5)
         let server = try await startServer(service, maxOperations: 2)
         defer { Task { await server.close() } }
         let a = try await DICOMClient(host: "127.0.0.1", port: server.port, calledAETitle: "LIGHTBOX")
@@ -102,7 +158,8 @@ final class NetworkAsyncOperationsTests: XCTestCase {
         let responses = try await storeConcurrently(a, count: 5)
         try await a.release()
         XCTAssertEqual(responses.count, 5)
-        XCTAssertEqual(service.record.withLock { $0.maxRunning }, 2)
+        let maxRunning = await service.record.maxRunning
+        XCTAssertEqual(maxRunning, 2)
     }
 
     /// pynetdicom proposes a window; the A-ASSOCIATE-AC it receives carries the negotiated one.

@@ -19,11 +19,12 @@ final class NetworkLoadTests: XCTestCase {
             return ds
         }
         var expected: [String: DataSet] = [:]
+        var rng = SeededRandom(defaultSeed: 0x10AD, label: "NetworkLoadTests")
         for s in 0 ..< 32 {
             let dir = "\(work)/src\(s)"
             try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
             for i in 0 ..< 100 {
-                let uid = "2.25.\(UInt64.random(in: 1 ... UInt64.max))\(s)\(i)"
+                let uid = "2.25.\(UInt64.random(in: 1 ... UInt64.max, using: &rng))\(s)\(i)"
                 var file = source
                 try file.dataSet.set(Tag(0x0008, 0x0018), .UI, uid)
                 try file.meta.set(Tag(0x0002, 0x0003), .UI, uid)

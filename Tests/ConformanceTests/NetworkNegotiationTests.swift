@@ -112,7 +112,12 @@ final class NetworkNegotiationTests: XCTestCase {
             XCTAssertEqual(e, .rejected(AssociateRJ(result: 2, source: 3, reason: 2)))
         }
         try await a1.release()
-        try await Task.sleep(nanoseconds: 100_000_000)
+        // The server counts a1 out when its connection closes: wait for that event (the first
+        // accepted association's), not for a while.
+        try await NetworkTestSupport.waitForEvents(server) { events in
+            let first = events.lazy.compactMap { e -> Int? in if case .accepted(let id, _, _, _, _) = e { return id }; return nil }.first
+            return events.contains { e in if case .closed(let id?, _) = e, id == first { return true }; return false }
+        }
         let a3 = try await client.associate(contexts: [verification])
         try await a3.release(); try await a2.release()
     }

@@ -79,17 +79,29 @@ final class NetworkTLSTests: XCTestCase {
         return try runCommand(Self.timeoutTool, ["-s", "KILL", "\(seconds)", path] + arguments, environment: NetworkTestSupport.nodelay)
     }
 
-    /// Expects `body` to throw within `seconds` (no hang).
-    func expectFailure(_ what: String, within seconds: Double, _ body: () async throws -> Void,
-                       file: StaticString = #filePath, line: UInt = #line) async {
+    /// Seconds a refused echo may take: the clients' own connect and association timeouts are 5 s;
+    /// this only catches a hang (TLS in a debug build on a busy machine can take seconds).
+    static let refusalLimit = 30.0
+
+    /// Expects an echo by `client` to be refused by the other side: the association must end in
+    /// `AssociationError.connectionClosed` or `.aborted` (the peer, or the TLS layer under the
+    /// association, dropped it). Any other error fails the test: a certificate that does not load,
+    /// a TLS context that cannot be made or a timeout would mean the refusal was never tested. The
+    /// client and its TLS configuration are made by the caller, so their errors fail there.
+    func expectRefusal(_ what: String, by client: DICOMClient, file: StaticString = #filePath, line: UInt = #line) async {
         let start = Date()
         do {
-            try await body()
-            XCTFail("\(what) succeeded", file: file, line: line)
+            let status = try await client.echo()
+            XCTFail("\(what) succeeded (\(status))", file: file, line: line)
+        } catch let e as AssociationError {
+            switch e {
+            case .connectionClosed, .aborted: break
+            default: XCTFail("\(what): \(e); expected the connection to be closed or aborted by the other side", file: file, line: line)
+            }
         } catch {
-            // Expected.
+            XCTFail("\(what): \(String(reflecting: error)) is not a refusal by the other side", file: file, line: line)
         }
-        XCTAssertLessThan(Date().timeIntervalSince(start), seconds, "\(what) took too long", file: file, line: line)
+        XCTAssertLessThan(Date().timeIntervalSince(start), Self.refusalLimit, "\(what) took too long", file: file, line: line)
     }
 
     // MARK: (a) Lightbox ↔ Lightbox
@@ -119,28 +131,20 @@ final class NetworkTLSTests: XCTestCase {
         let port = server.port
 
         // Plain TCP: the A-ASSOCIATE-RQ is not a TLS record; the server drops the connection.
-        await expectFailure("plain TCP against TLS", within: 8) {
-            let plain = DICOMClient(host: "127.0.0.1", port: port, calledAETitle: "LIGHTBOX", connectTimeout: 5, associationTimeout: 5)
-            _ = try await plain.echo()
-        }
+        await expectRefusal("plain TCP against TLS",
+                            by: DICOMClient(host: "127.0.0.1", port: port, calledAETitle: "LIGHTBOX", connectTimeout: 5, associationTimeout: 5))
         // TLS without a client certificate, while the server requires one.
-        await expectFailure("TLS without client certificate", within: 8) {
-            _ = try await self.tlsClient(port: port, certificate: false).echo()
-        }
+        await expectRefusal("TLS without client certificate", by: try tlsClient(port: port, certificate: false))
         // A client certificate from another CA.
-        await expectFailure("client certificate from an unknown CA", within: 8) {
-            let c = DICOMClient(host: "127.0.0.1", port: port, calledAETitle: "LIGHTBOX", connectTimeout: 5, associationTimeout: 5,
-                                tls: try DICOMTLS.client(trustRootsPath: self.caCert, certificatePath: self.strangerCert,
-                                                         privateKeyPath: self.strangerKey))
-            _ = try await c.echo()
-        }
+        await expectRefusal("client certificate from an unknown CA",
+                            by: DICOMClient(host: "127.0.0.1", port: port, calledAETitle: "LIGHTBOX", connectTimeout: 5, associationTimeout: 5,
+                                            tls: try DICOMTLS.client(trustRootsPath: caCert, certificatePath: strangerCert,
+                                                                     privateKeyPath: strangerKey)))
         // The client refuses a server whose certificate does not chain to its trust roots.
-        await expectFailure("server certificate from an unknown CA", within: 8) {
-            let c = DICOMClient(host: "127.0.0.1", port: port, calledAETitle: "LIGHTBOX", connectTimeout: 5, associationTimeout: 5,
-                                tls: try DICOMTLS.client(trustRootsPath: "\(self.dir)/otherca.pem", certificatePath: self.clientCert,
-                                                         privateKeyPath: self.clientKey))
-            _ = try await c.echo()
-        }
+        await expectRefusal("server certificate from an unknown CA",
+                            by: DICOMClient(host: "127.0.0.1", port: port, calledAETitle: "LIGHTBOX", connectTimeout: 5, associationTimeout: 5,
+                                            tls: try DICOMTLS.client(trustRootsPath: "\(dir)/otherca.pem", certificatePath: clientCert,
+                                                                     privateKeyPath: clientKey)))
         // The server still works afterwards.
         let status = try await tlsClient(port: port).echo()
         XCTAssertEqual(status, .success)
@@ -150,15 +154,16 @@ final class NetworkTLSTests: XCTestCase {
         let server = try await NetworkTestSupport.startStoreServer(inbox: try NetworkTestSupport.temporaryDirectory("tls-plain"))
         defer { Task { await server.close() } }
         let port = server.port
-        await expectFailure("TLS against plain TCP", within: 8) {
-            let c = DICOMClient(host: "127.0.0.1", port: port, calledAETitle: "LIGHTBOX", connectTimeout: 5, associationTimeout: 5,
-                                tls: try DICOMTLS.client(trustRootsPath: self.caCert, certificatePath: self.clientCert,
-                                                         privateKeyPath: self.clientKey))
-            _ = try await c.echo()
-        }
+        await expectRefusal("TLS against plain TCP",
+                            by: DICOMClient(host: "127.0.0.1", port: port, calledAETitle: "LIGHTBOX", connectTimeout: 5, associationTimeout: 5,
+                                            tls: try DICOMTLS.client(trustRootsPath: caCert, certificatePath: clientCert, privateKeyPath: clientKey)))
     }
 
-    /// BCP 195 (RFC 9325): TLS 1.2 or later, and for TLS 1.2 only forward-secret AEAD suites.
+    /// BCP 195 (RFC 9325): TLS 1.2 or later, and for TLS 1.2 only forward-secret AEAD suites. A
+    /// refusal must be the server's: `openssl s_client` must have sent its hello and received the
+    /// server's alert (70, protocol version, for TLS 1.0/1.1; 40, handshake failure, for a suite
+    /// the server does not take). A client that fails on its own ("no cipher match": OpenSSL 3
+    /// cannot even offer 3DES) proves nothing, so such suites are not in the list.
     func testBCP195ProfileWithOpenSSLClient() async throws {
         let server = try await startTLSServer(inbox: try NetworkTestSupport.temporaryDirectory("tls-bcp195"),
                                               requireClientCertificate: false)
@@ -172,12 +177,16 @@ final class NetworkTLSTests: XCTestCase {
             let r = try handshake(ok)
             XCTAssertEqual(r.status, 0, "\(ok) must be accepted: \(r.stderr)")
         }
-        for refused in ["-tls1_1 -cipher DEFAULT:@SECLEVEL=0", "-tls1 -cipher DEFAULT:@SECLEVEL=0",
-                        "-tls1_2 -cipher AES128-GCM-SHA256", "-tls1_2 -cipher AES256-SHA256", "-tls1_2 -cipher AES128-SHA",
-                        "-tls1_2 -cipher ECDHE-RSA-AES128-SHA", "-tls1_2 -cipher ECDHE-RSA-AES256-SHA384",
-                        "-tls1_2 -cipher DES-CBC3-SHA:@SECLEVEL=0"] {
+        let refusals: [(options: String, alert: Int)] = [
+            ("-tls1_1 -cipher DEFAULT:@SECLEVEL=0", 70), ("-tls1 -cipher DEFAULT:@SECLEVEL=0", 70),
+            ("-tls1_2 -cipher AES128-GCM-SHA256", 40), ("-tls1_2 -cipher AES256-SHA256", 40), ("-tls1_2 -cipher AES128-SHA", 40),
+            ("-tls1_2 -cipher ECDHE-RSA-AES128-SHA", 40), ("-tls1_2 -cipher ECDHE-RSA-AES256-SHA384", 40),
+        ]
+        for (refused, alert) in refusals {
             let r = try handshake(refused)
             XCTAssertNotEqual(r.status, 0, "\(refused) must be refused")
+            XCTAssertTrue((r.stdout + r.stderr).contains("SSL alert number \(alert)"),
+                          "\(refused): the server must refuse with alert \(alert), not the client on its own:\n\(r.stderr.prefix(600))")
         }
     }
 
@@ -201,10 +210,14 @@ final class NetworkTLSTests: XCTestCase {
         r = try lightbox(["send", "127.0.0.1", "\(port)", "-aec", "INBOX"] + tlsArgs + files.map(\.path))
         XCTAssertEqual(r.status, 0, r.stdout + r.stderr)
         try NetworkTestSupport.compareWithPydicom(originals: files.map(\.path), directory: inbox)
-        // Without --tls the echo fails, within the ACSE timeout.
+        // Without --tls the echo fails, within the ACSE timeout: the server answers the plain
+        // A-ASSOCIATE-RQ with a TLS alert record, which the plain client takes for an unknown PDU
+        // and aborts on (or the server just closes).
         r = try lightbox(["echo", "127.0.0.1", "\(port)", "-aec", "INBOX", "-ta", "5", "-to", "5"])
         XCTAssertNotEqual(r.status, 0, "plain echo against a TLS server must fail")
         XCTAssertNotEqual(r.status, 137, "plain echo hung until killed")
+        XCTAssertTrue(r.stderr.contains("association aborted") || r.stderr.contains("connection closed"),
+                      "plain echo must be refused by the server, not fail on its own: \(r.stderr)")
     }
 
     // MARK: (b) DCMTK SCU → Lightbox TLS SCP
@@ -223,11 +236,14 @@ final class NetworkTLSTests: XCTestCase {
         r = try dcmtk("echoscu", ["-to", "5", "-ta", "5", "-td", "5", "-aec", "LIGHTBOX", "127.0.0.1", "\(server.port)"], seconds: 20)
         XCTAssertNotEqual(r.status, 0, "plain echoscu against TLS must fail")
         XCTAssertNotEqual(r.status, 137, "plain echoscu hung until killed")
+        // The server's TLS alert record (type 0x15) reaches echoscu as an unknown PDU type.
+        XCTAssertTrue(r.stderr.contains("Association Request Failed"), "echoscu must fail at the association, not on its own: \(r.stderr)")
         // echoscu whose certificate is not from the server's CA is refused.
         r = try dcmtk("echoscu", ["+tls", strangerKey, strangerCert, "-pw", "+cf", caCert, "-aec", "LIGHTBOX",
                                   "127.0.0.1", "\(server.port)"], seconds: 20)
         XCTAssertNotEqual(r.status, 0, "untrusted client certificate must be refused")
         XCTAssertNotEqual(r.status, 137, "echoscu hung until killed")
+        XCTAssertTrue(r.stderr.contains("Association Request Failed"), "echoscu must be refused at the association: \(r.stderr)")
     }
 
     func testStorescuTLSAgainstLightbox() async throws {
@@ -269,8 +285,6 @@ final class NetworkTLSTests: XCTestCase {
                        "\(results.map { "\($0.path): \($0.error ?? "")" })\n\(log)")
         try NetworkTestSupport.compareWithPydicom(originals: files.map(\.path), directory: out, exactBytes: false)
         // A client without a certificate is refused by storescp (peer certificate required by default).
-        await expectFailure("no client certificate against storescp", within: 12) {
-            _ = try await self.tlsClient(port: port, calledAETitle: "STORESCP", certificate: false).echo()
-        }
+        await expectRefusal("no client certificate against storescp", by: try tlsClient(port: port, calledAETitle: "STORESCP", certificate: false))
     }
 }

@@ -40,6 +40,30 @@ enum NetworkTestSupport {
         return Int(UInt16(bigEndian: addr.sin_port))
     }
 
+    /// Waits for the server's events (`DICOMServer.events`, which only one caller may read) to
+    /// satisfy `done`, given every event so far; throws after `timeout`. Tests synchronise on these
+    /// events rather than sleeping for a while and hoping the server got there.
+    static func waitForEvents(_ server: DICOMServer, timeout: Duration = .seconds(30),
+                              until done: @escaping @Sendable ([AssociationEvent]) -> Bool) async throws {
+        try await withThrowingTaskGroup(of: Bool.self) { group in
+            group.addTask {
+                var seen: [AssociationEvent] = []
+                for await e in server.events {
+                    seen.append(e)
+                    if done(seen) { return true }
+                }
+                return false
+            }
+            group.addTask {
+                try await Task.sleep(for: timeout)
+                return false
+            }
+            let met = try await group.next() ?? false
+            group.cancelAll()
+            if !met { throw AssociationError.timeout("server events (\(timeout))") }
+        }
+    }
+
     /// Waits until something accepts TCP connections on the port.
     static func waitForListener(port: Int, timeout: Double = 10) throws {
         let deadline = Date().addingTimeInterval(timeout)
@@ -85,13 +109,17 @@ enum NetworkTestSupport {
             .filter { $0.dataSetOffset != nil && $0.sopClassUID != "1.2.840.10008.1.3.10" }
     }
 
-    /// Files of one transfer syntax with distinct SOP Instance UIDs.
-    static func distinct(_ files: [StoreFile], syntax: String, limit: Int) -> [StoreFile] {
+    /// Up to `limit` files of one transfer syntax with distinct SOP Instance UIDs; fewer than
+    /// `atLeast` (by default `limit`) is a failure of the calling test: a corpus that lost files
+    /// must not turn a transfer into one of no files.
+    static func distinct(_ files: [StoreFile], syntax: String, limit: Int, atLeast: Int? = nil,
+                         file: StaticString = #filePath, line: UInt = #line) -> [StoreFile] {
         var seen: Set<String> = []
         var out: [StoreFile] = []
         for f in files where f.transferSyntaxUID == syntax && !seen.contains(f.sopInstanceUID) && out.count < limit {
             seen.insert(f.sopInstanceUID); out.append(f)
         }
+        XCTAssertGreaterThanOrEqual(out.count, atLeast ?? limit, "corpus files in \(syntax) with distinct SOP Instance UIDs", file: file, line: line)
         return out
     }
 
@@ -168,7 +196,7 @@ enum NetworkTestSupport {
 final class RawPeer {
     let fd: Int32
 
-    init(port: Int, receiveTimeout: Double = 5) throws {
+    init(port: Int, receiveTimeout: Double = 30) throws {
         fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         var addr = sockaddr_in()
         addr.sin_family = sa_family_t(AF_INET)

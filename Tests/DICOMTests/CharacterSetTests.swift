@@ -344,7 +344,7 @@ final class CharacterSetTests: XCTestCase {
     }
 
     func testRandomBytesNeverTrap() {
-        var rng = SystemRandomNumberGenerator()
+        var rng = SplitMix64(seed: HostileInputTests.seed(default: 0xC5_2024, label: "CharacterSetTests.testRandomBytesNeverTrap"))
         let sets = ["", "ISO_IR 100", "ISO_IR 166", "ISO_IR 13", "ISO_IR 192", "GB18030", "GBK",
                     "\\ISO 2022 IR 87\\ISO 2022 IR 159", "ISO 2022 IR 13\\ISO 2022 IR 87",
                     "\\ISO 2022 IR 149", "\\ISO 2022 IR 58", "ISO 2022 IR 100\\ISO 2022 IR 126"]
@@ -380,22 +380,6 @@ final class CharacterSetTests: XCTestCase {
         XCTAssertEqual(SpecificCharacterSet.suggested(for: []).description, "")
         XCTAssertEqual(SpecificCharacterSet.suggested(for: ["Buc^Jérôme"]).description, "ISO_IR 192")
         XCTAssertEqual(SpecificCharacterSet.suggested(for: ["A", "王^小东"]).description, "ISO_IR 192")
-    }
-
-    /// The two fast paths (ASCII in any set, UTF-8) and iconv-backed GB18030 stay fast.
-    func testDecodingSpeed() {
-        let ascii = bytes("Smith^John^^^ ")
-        let gb: [UInt8] = [0xCD, 0xF5, 0x5E, 0xD0, 0xA1, 0xB6, 0xAB]
-        let gb18030 = SpecificCharacterSet("GB18030")
-        let clock = ContinuousClock()
-        let n = 20_000
-        var total = 0
-        let tASCII = clock.measure { for _ in 0..<n { total &+= gb18030.decode(ascii, vr: .PN).utf8.count } }
-        let tGB = clock.measure { for _ in 0..<n { total &+= gb18030.decode(gb, vr: .PN).utf8.count } }
-        XCTAssertGreaterThan(total, 0)
-        // Generous bounds (debug builds, loaded machines): ~50 µs per value would be a regression.
-        XCTAssertLessThan(tASCII, .seconds(1))
-        XCTAssertLessThan(tGB, .seconds(1))
     }
 
     func testConcurrentDecoding() async {

@@ -122,14 +122,4 @@ final class DataDictionaryTests: XCTestCase {
             if !u.keyword.isEmpty { XCTAssertEqual(UIDRegistry.entry(forKeyword: u.keyword), u) }
         }
     }
-
-    func testLookupSpeed() {
-        _ = DataDictionary.entry(for: .patientName)
-        let tags = DataDictionary.allEntries.map(\.tag)
-        measure {
-            var n = 0
-            for _ in 0..<20 { for t in tags where DataDictionary.entry(for: t) != nil { n += 1 } }
-            XCTAssertGreaterThan(n, 0)
-        }
-    }
 }

@@ -153,16 +153,14 @@ final class DiscLabelTests: XCTestCase {
     }
 }
 
-/// poppler-utils for these tests; missing tools skip, or fail under LIGHTBOX_REQUIRE_ORACLES=1.
+/// poppler-utils for these tests; a missing tool fails the test under LIGHTBOX_REQUIRE_ORACLES=1
+/// (`make test`, see `TestRequirement`), and skips it in a plain `swift test`.
 private enum LabelPoppler {
     static func run(_ name: String, _ args: [String], file: StaticString = #filePath, line: UInt = #line) throws -> String {
         let path = (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":")
             .map { "\($0)/\(name)" }.first { FileManager.default.isExecutableFile(atPath: $0) }
         guard let path else {
-            if ProcessInfo.processInfo.environment["LIGHTBOX_REQUIRE_ORACLES"] == "1" {
-                XCTFail("oracle missing: \(name) (Debian package poppler-utils)", file: file, line: line)
-            }
-            throw XCTSkip("oracle missing: \(name) (Debian package poppler-utils); `make deps` installs it")
+            try TestRequirement.unmet("oracle missing: \(name) (Debian package poppler-utils); `make deps` installs it")
         }
         let p = Process()
         p.executableURL = URL(fileURLWithPath: path)

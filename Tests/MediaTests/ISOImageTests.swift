@@ -65,7 +65,7 @@ final class ISOImageTests: MediaOutputTestCase {
     func testBufferedStreamContentAndHardLinks() throws {
         let staged = tmp.appendingPathComponent("BIG")
         try FileManager.default.createDirectory(at: staged, withIntermediateDirectories: true)
-        var rng = SystemRandomNumberGenerator()
+        var rng = SeededRandom(defaultSeed: 0x1B0F, label: "ISOImageTests.testBufferedStreamContentAndHardLinks")
         let sizes = ["ACROSS": (5 << 19) + 7, "EXACT": 1 << 20, "SMALL": 2049, "EMPTY": 0]
         var contents: [String: [UInt8]] = [:]
         for (name, n) in sizes {
@@ -242,8 +242,8 @@ final class ISOImageTests: MediaOutputTestCase {
     }
 }
 
-/// A small file system to fill: tmpfs when mounting is allowed (root in a privileged container),
-/// else the test is skipped.
+/// A small file system to fill: a tmpfs. `make test` runs as root, so mounting must work there and
+/// a failure to mount fails the test (`TestRequirement`); a plain `swift test` as another user skips.
 struct SmallFileSystem {
     let path: String
 
@@ -253,12 +253,15 @@ struct SmallFileSystem {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: "/bin/mount")
         p.arguments = ["-t", "tmpfs", "-o", "size=\(megabytes)m", "tmpfs", path]
-        p.standardError = FileHandle.nullDevice
+        let err = Pipe()
+        p.standardError = err
         try p.run()
+        let message = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         p.waitUntilExit()
         if p.terminationStatus != 0 {
             try? FileManager.default.removeItem(atPath: path)
-            throw XCTSkip("cannot mount a \(megabytes) MiB tmpfs here (needs root and mount permission)")
+            try TestRequirement.unmet("cannot mount a \(megabytes) MiB tmpfs at \(path) (needs root and mount permission): "
+                                      + "mount exited \(p.terminationStatus): \(message)")
         }
     }
 

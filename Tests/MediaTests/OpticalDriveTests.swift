@@ -41,10 +41,40 @@ final class OpticalDriveTests: MediaOutputTestCase {
         XCTAssertTrue(OpticalDriveError.mediumTooSmall(device: "d", needed: 2, free: 1).description.contains("larger disc"))
     }
 
-    func testNoOpticalDriveOnThisMachine() throws {
-        guard !FileManager.default.fileExists(atPath: "/dev/sr0") else { throw XCTSkip("this machine has /dev/sr0") }
-        assertThrows(OpticalDriveError.noOpticalDrive) { try OpticalDrive.list() }
-        XCTAssertTrue(OpticalDriveError.noOpticalDrive.description.hasPrefix("no optical drive found"))
+    /// A drive address with no device behind it is refused with xorriso's reason and the address,
+    /// whatever drives the machine has; and the "no drive" error says what to do instead.
+    func testAbsentDriveIsRefused() throws {
+        let device = "/dev/lightbox-no-such-drive-\(getpid())"
+        XCTAssertFalse(FileManager.default.fileExists(atPath: device))
+        do {
+            let m = try OpticalDrive(device: device).medium()
+            XCTFail("\(device) has no device behind it, yet reported a medium: \(m)")
+        } catch {
+            guard case .xorriso(let operation, let messages) = error else { return XCTFail("expected .xorriso, got \(error)") }
+            XCTAssertTrue(operation.contains(device), operation)
+            XCTAssertTrue(messages.contains { $0.contains(device) && $0.contains("not existing") }, "\(messages)")
+        }
+        let none = OpticalDriveError.noOpticalDrive.description
+        XCTAssertTrue(none.hasPrefix("no optical drive found"), none)
+        XCTAssertTrue(none.contains("-o") && none.contains("--usb"), "the error names the alternatives: \(none)")
+    }
+
+    /// `list()` on this machine: with no /dev/sr* device it must throw `.noOpticalDrive`; with
+    /// one, each drive it lists must be a device that exists (no skip either way).
+    func testListMatchesTheDevicesOfThisMachine() throws {
+        let optical = try FileManager.default.contentsOfDirectory(atPath: "/dev").filter { $0.hasPrefix("sr") }
+        if optical.isEmpty {
+            assertThrows(OpticalDriveError.noOpticalDrive) { try OpticalDrive.list() }
+        } else {
+            switch Result(catching: { () throws(OpticalDriveError) -> [OpticalDriveInfo] in try OpticalDrive.list() }) {
+            case .success(let drives):
+                for d in drives { XCTAssertTrue(FileManager.default.fileExists(atPath: d.device), d.device) }
+            case .failure(let error):
+                // /dev/sr* exists but libburn cannot open it (no permission, or a container): the
+                // same answer a user gets, with the same advice.
+                XCTAssertEqual(error, .noOpticalDrive)
+            }
+        }
     }
 
     func testBurnImageToPseudoDriveAndVerify() throws {

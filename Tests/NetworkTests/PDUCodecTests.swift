@@ -113,7 +113,7 @@ final class PDUCodecTests: XCTestCase {
     }
 
     func testFuzzEntryPointOnRandomAndMutatedInput() {
-        var rng = SystemRandomNumberGenerator()
+        var rng = SeededRandom(defaultSeed: 0x50_D0, label: "PDUCodecTests.testFuzzEntryPointOnRandomAndMutatedInput")
         let seeds = [EncodedPDUs.associateRQ, EncodedPDUs.associateRJ, EncodedPDUs.pData, EncodedPDUs.abort, EncodedPDUs.releaseRQ]
         for i in 0 ..< 20_000 {
             var b: [UInt8]

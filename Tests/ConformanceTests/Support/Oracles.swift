@@ -3,8 +3,9 @@ import XCTest
 
 /// Finds the reference tools and test corpora the conformance tests run against.
 ///
-/// Under `make test` (LIGHTBOX_REQUIRE_ORACLES=1) a missing tool or corpus is a failure; in a
-/// plain `swift test` it skips the test with a note saying how to install it.
+/// Under `make test` (LIGHTBOX_REQUIRE_ORACLES=1) a missing tool or corpus is a failure, and only
+/// that: the test throws `TestFailure.oracleMissing`, which XCTest records as a failure (never as a
+/// skip too). In a plain `swift test` it skips the test with a note saying how to install it.
 enum Oracles {
     static let repositoryRoot: URL = {
         var url = URL(fileURLWithPath: #filePath)
@@ -39,28 +40,31 @@ enum Oracles {
     static func require(_ tool: String, package: String, file: StaticString = #filePath, line: UInt = #line) throws -> String {
         if let p = which(tool) { return p }
         try missing("\(tool) (Debian package \(package))", file: file, line: line)
-        return tool
     }
 
     static func requirePython() throws -> String {
         if FileManager.default.isExecutableFile(atPath: python) { return python }
         try missing("the Python venv with pydicom (run `make deps`)")
-        return python
     }
 
     static func requireCorpus(_ name: String) throws -> URL {
         let url = corpus(name)
         if FileManager.default.fileExists(atPath: url.path) { return url }
         try missing("test corpus \(url.path) (run `make deps`)")
-        return url
     }
 
-    static func missing(_ what: String, file: StaticString = #filePath, line: UInt = #line) throws {
-        if required {
-            XCTFail("oracle missing: \(what)", file: file, line: line)
-            throw XCTSkip("oracle missing: \(what)")
-        }
+    /// Ends the test for want of an oracle: a failure under `make test`, a skip otherwise. A cached
+    /// fixture that stores this error rethrows it to every test that uses it, so each of them fails.
+    static func missing(_ what: String, file: StaticString = #filePath, line: UInt = #line) throws -> Never {
+        if required { throw TestFailure.oracleMissing(what) }
         throw XCTSkip("oracle missing: \(what); `make test` installs it")
+    }
+
+    /// A corpus file that must exist (under `make test` its absence is a failure, not a silent pass).
+    static func corpusFile(_ corpus: String, _ name: String) throws -> String {
+        let path = try requireCorpus(corpus).appendingPathComponent(name).path
+        guard FileManager.default.fileExists(atPath: path) else { try missing("corpus file \(path) (run `make deps`)") }
+        return path
     }
 
     /// Every regular file under a folder, sorted.
@@ -71,6 +75,25 @@ enum Oracles {
             if (try? u.resourceValues(forKeys: [.isRegularFileKey]))?.isRegularFile == true { out.append(u.path) }
         }
         return out.sorted()
+    }
+}
+
+/// Why a test stopped: thrown instead of `XCTSkip`, so that XCTest counts the test as failed.
+enum TestFailure: Error, CustomStringConvertible {
+    /// A reference tool, the venv or a corpus is missing under `make test`.
+    case oracleMissing(String)
+    /// A reference tool ran but did not do its job (bad status, no output): the comparison cannot
+    /// be made, which is a failure, never a pass or a skip.
+    case oracleFailed(String)
+    /// Something the test itself needs (a file Lightbox wrote, a fixture) is not usable.
+    case unusable(String)
+
+    var description: String {
+        switch self {
+        case .oracleMissing(let what): return "oracle missing: \(what); `make deps` installs it"
+        case .oracleFailed(let what): return "oracle failed: \(what)"
+        case .unusable(let what): return what
+        }
     }
 }
 
