@@ -52,7 +52,7 @@ final class NetworkServiceFrameworkTests: XCTestCase {
             var match = DataSet()
             try match.set(Tag(0x0020, 0x000D), .UI, "1.2.3")
             responder.pending(DIMSEResponse(status: .pending, dataSet: match))
-            for _ in 0 ..< 1000 where !responder.isCancelled { try? await Task.sleep(nanoseconds: 5_000_000) }
+            for _ in 0 ..< 6000 where !responder.isCancelled { try? await Task.sleep(nanoseconds: 5_000_000) }
             return DIMSEResponse(status: responder.isCancelled ? .cancel : .success)
         }
     }
@@ -87,7 +87,7 @@ final class NetworkServiceFrameworkTests: XCTestCase {
                                                   SubOperationCounts(remaining: 0, completed: 3)])
         let stored = try FileManager.default.contentsOfDirectory(atPath: inbox).filter { $0.hasSuffix(".dcm") }.sorted()
         XCTAssertEqual(stored, ["1.2.3.77.0.dcm", "1.2.3.77.1.dcm", "1.2.3.77.2.dcm"])
-        for _ in 0 ..< 200 where move.ended.withLock({ $0.isEmpty }) { try await Task.sleep(nanoseconds: 10_000_000) }
+        for _ in 0 ..< 3000 where move.ended.withLock({ $0.isEmpty }) { try await Task.sleep(nanoseconds: 10_000_000) }
         XCTAssertEqual(move.ended.withLock { $0 }, [.released])
     }
 

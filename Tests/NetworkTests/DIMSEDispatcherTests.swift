@@ -67,7 +67,7 @@ final class DIMSEDispatcherTests: XCTestCase {
     /// The response commands sent so far, once there are at least `count` (each decoded from its
     /// encoding, as the peer would see it).
     func responses(_ h: Harness, count: Int, file: StaticString = #filePath, line: UInt = #line) async throws -> [DIMSECommand] {
-        for _ in 0 ..< 500 {
+        for _ in 0 ..< 3000 {  // up to 30 s: a bound for a hang, not a speed claim
             let sent = try await h.loop.submit { h.sent.map(\.command) }.get()
             if sent.count >= count { return try sent.map { try DIMSECommand(encoded: $0.encoded()) } }
             try await Task.sleep(nanoseconds: 10_000_000)
