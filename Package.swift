@@ -98,20 +98,22 @@ let package = Package(
         .executableTarget(name: "PDUFuzz", dependencies: ["Network", "FuzzHarness"], path: "Sources/PDUFuzz"),
         .executableTarget(name: "CodecFuzz", dependencies: ["Imaging", "FuzzHarness"], path: "Sources/CodecFuzz"),
 
-        .testTarget(name: "DICOMTests", dependencies: ["DICOM"], path: "Tests/DICOMTests"),
+        // Helpers shared by the test targets (seeded random inputs).
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .testTarget(name: "DICOMTests", dependencies: ["DICOM", "TestSupport"], path: "Tests/DICOMTests"),
         .testTarget(name: "ImagingTests", dependencies: ["Imaging", "DICOM"], path: "Tests/ImagingTests"),
         .testTarget(
             name: "NetworkTests",
             dependencies: [
-                "Network", "DICOM",
+                "Network", "DICOM", "TestSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],
             path: "Tests/NetworkTests"),
         .testTarget(name: "SynthesisTests", dependencies: ["Synthesis", "DICOM"], path: "Tests/SynthesisTests"),
-        .testTarget(name: "MediaTests", dependencies: ["Media", "DICOM", "Imaging"], path: "Tests/MediaTests"),
+        .testTarget(name: "MediaTests", dependencies: ["Media", "DICOM", "Imaging", "TestSupport"], path: "Tests/MediaTests"),
         .testTarget(name: "GraphicsTests", dependencies: ["Graphics"], path: "Tests/GraphicsTests"),
-        .testTarget(name: "ConformanceTests", dependencies: ["DICOM", "Imaging", "Synthesis", "Network", "Media", "Graphics"], path: "Tests/ConformanceTests"),
+        .testTarget(name: "ConformanceTests", dependencies: ["DICOM", "Imaging", "Synthesis", "Network", "Media", "Graphics", "TestSupport"], path: "Tests/ConformanceTests"),
     ]
 )

@@ -2,6 +2,7 @@ import DICOM
 import Foundation
 import Network
 import XCTest
+import TestSupport
 
 /// Must-show 4: 32 concurrent storescu processes × 100 small images into one Lightbox inbox.
 final class NetworkLoadTests: XCTestCase {

@@ -5,6 +5,7 @@ import NIOCore
 import XCTest
 #if canImport(Glibc)
 import Glibc
+import TestSupport
 #endif
 
 /// Must-show 3: hostile and broken peers. The server answers with A-ABORT or A-ASSOCIATE-RJ or

@@ -6,6 +6,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import TestSupport
 
 /// Hostile input (issue 2, must-show 4): truncated files, lengths past the end, 4 GiB lengths,
 /// 10,000-level nesting, odd lengths, preamble-only and empty files, garbage, corrupt and
@@ -431,7 +432,7 @@ final class HostileInputTests: XCTestCase {
     /// Random bytes, random bytes after a valid meta header, and random mutations of a valid file:
     /// a typed error or a result, never a trap or a hang.
     func testRandomGarbage() throws {
-        var rng = SplitMix64(seed: Self.seed(default: 0x4C49_4748_5442_4F58, label: "testRandomGarbage"))   // "LIGHTBOX"
+        var rng = SeededRandom(defaultSeed: 0x4C49_4748_5442_4F58, label: "testRandomGarbage")   // "LIGHTBOX"
         let (valid, _) = try smallValidFile()
         let header = H.part10(body: [])
         var outcomes = [String: Int]()
@@ -632,12 +633,6 @@ final class HostileInputTests: XCTestCase {
     static let hangLimit = 10.0
 
     /// The seed of a test's random inputs: `LIGHTBOX_TEST_SEED` when set, else `default`; printed.
-    static func seed(default seed: UInt64, label: String) -> UInt64 {
-        let s = ProcessInfo.processInfo.environment["LIGHTBOX_TEST_SEED"].flatMap { UInt64($0) } ?? seed
-        print("\(label): random inputs from seed \(s) (LIGHTBOX_TEST_SEED=\(s) repeats them)")
-        return s
-    }
-
     /// Thrown when a corpus file is absent under `make test` (a failure, never a skip).
     struct CorpusMissing: Error, CustomStringConvertible { var description: String }
 
@@ -906,18 +901,5 @@ enum Deflate {
             acc = 0; count = 0
             return out
         }
-    }
-}
-
-/// A small seeded generator, so failures reproduce.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE5_E9B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 @testable import Media
 import XCTest
+import TestSupport
 
 /// `ISOImageWriter` (libisofs) and `ISOVolume` (libcdio) against each other on a small staged
 /// file set: PS3.12 Annex F names and Volume Identifier, content, errors, cancellation.

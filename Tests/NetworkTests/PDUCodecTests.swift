@@ -2,6 +2,7 @@ import NIOCore
 import NIOEmbedded
 import XCTest
 @testable import Network
+import TestSupport
 
 final class PDUCodecTests: XCTestCase {
     let parser = PDUParser()
