@@ -13,7 +13,8 @@ import Glibc
 /// never shows a partial file. Every stored object appends a line to `receipts.log`.
 public struct StorageService: DIMSEService {
     public let inbox: String
-    /// fsync each file before renaming it.
+    /// fsync each file before renaming it, and the inbox folder after, so an object answered
+    /// Success survives a power cut.
     public var durable: Bool
 
     public init(inbox: String, durable: Bool = false) throws {
@@ -88,14 +89,10 @@ public struct StorageService: DIMSEService {
         let safe = String(uid.unicodeScalars.map { ("0"..."9").contains($0) || $0 == "." ? Character($0) : "_" })
         let name = (safe.isEmpty ? "object-\(UInt32.random(in: 0 ... .max))" : safe) + ".dcm"
         let final = inbox + "/" + name
-        if durable {
-            let fd = open(temp, O_RDONLY)
-            if fd >= 0 { fsync(fd); close(fd) }
-        }
-        guard rename(temp, final) == 0 else {
-            let e = errno
-            unlink(temp)
-            throw DIMSEServiceError(.outOfResources, "cannot store \(name): \(String(cString: strerror(e)))")
+        do {
+            try DurableRename.commit(temp, to: final, durable: durable)
+        } catch {
+            throw DIMSEServiceError(.outOfResources, "cannot store \(name): \(error)")
         }
         appendReceipt([Self.utcTimestamp(), context.callingAETitle, context.peerAddress,
                        request.command.affectedSOPClassUID ?? "", uid, request.transferSyntax.uid, String(length), name])

@@ -33,7 +33,8 @@ public enum Part10Writer {
     }
 
     /// Writes a file atomically: to a temporary name in the same folder, then renamed over `path`
-    /// only when complete. With `durable`, the data is fsynced before the rename.
+    /// only when complete. With `durable`, the data is fsynced before the rename and the folder after
+    /// it (`DurableRename`).
     public static func write(_ file: DICOMFile, to path: String, as syntax: TransferSyntax? = nil,
                              durable: Bool = false) throws {
         let dir = path.lastIndex(of: "/").map { String(path[..<$0]) } ?? "."
@@ -48,13 +49,9 @@ public enum Part10Writer {
         let out = OutputSink(fd: fd, path: path)
         try write(file, as: syntax, into: out)
         try out.flush()
-        if durable && fsync(fd) != 0 { throw DataSetWriteError.io(path: path, reason: errnoString()) }
         guard close(fd) == 0 else { ok = true; unlink(temp); throw DataSetWriteError.io(path: path, reason: errnoString()) }
         ok = true
-        guard rename(temp, path) == 0 else {
-            let reason = errnoString(); unlink(temp)
-            throw DataSetWriteError.cannotCreate(path: path, reason: reason)
-        }
+        try DurableRename.commit(temp, to: path, durable: durable)
     }
 
     static func write(_ file: DICOMFile, as syntax: TransferSyntax?, into out: OutputSink) throws {

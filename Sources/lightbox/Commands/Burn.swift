@@ -2,13 +2,14 @@ import ArgumentParser
 import DICOM
 import Foundation
 import Media
+import Network
 #if canImport(Glibc)
 import Glibc
 #endif
 
 /// `lightbox burn`: DICOM files → a patient disc (ISO 9660 image) or USB stick with a DICOMDIR,
 /// IHE PDI content and a verified copy of every file.
-struct Burn: ParsableCommand {
+struct Burn: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Make a patient disc: DICOMDIR, IHE PDI web content, ISO 9660 image or USB stick, verified.",
         discussion: """
@@ -55,10 +56,26 @@ struct Burn: ParsableCommand {
           lightbox burn --list-drives
           lightbox burn scans/ -o disc.iso --label disc-label.pdf
           lightbox burn scans/ -o disc.iso --strict          # leave out files that lack a record key
+          lightbox burn --pacs pacs.local:104 --call PACS --patient-id 12345 -o disc.iso
+          lightbox burn --pacs pacs.local:104 --call PACS --patient-id 12345 --study 1.2.3 --usb /media/stick
+
+        From the PACS (--pacs HOST:PORT): the patient's studies (or the --study ones) are retrieved \
+        by C-GET, or by C-MOVE with --move-to, into a work folder, as `lightbox retrieve` does; the \
+        retrieve report is printed, and the disc is made from what arrived. A retrieve with failed \
+        sub-operations makes no disc (exit 1) unless --allow-partial.
         """)
 
     @Argument(help: "DICOM files or folders to put on the medium.", completion: .file())
     var inputs: [String] = []
+
+    @Option(name: .long, help: "Pull the inputs from this PACS (HOST:PORT) instead of files: with --call, --patient-id or --study.")
+    var pacs: String?
+
+    @OptionGroup(title: "From a PACS (with --pacs)") var network: NetworkOptions
+    @OptionGroup(title: "What to pull (with --pacs)") var selection: RetrieveOptions
+
+    @Flag(name: .customLong("allow-partial"), help: "With --pacs: burn what arrived even when some instances failed to.")
+    var allowPartial = false
 
     @Option(name: [.short, .customLong("output")], help: "Write an ISO 9660 image here (disc.iso; several volumes: disc-1.iso, disc-2.iso, …).")
     var output: String?
@@ -119,7 +136,13 @@ struct Burn: ParsableCommand {
 
     func validate() throws {
         if listDrives { return }
-        if inputs.isEmpty { throw ValidationError("give the DICOM files or folders to burn") }
+        if let pacs {
+            if !inputs.isEmpty { throw ValidationError("give either files to burn or --pacs, not both") }
+            if Burn.parsePeer(pacs) == nil { throw ValidationError("--pacs wants HOST:PORT, e.g. pacs.local:104; got \(pacs)") }
+            if selection.isSelectionEmpty { throw ValidationError("with --pacs, say what to pull: --patient-id and/or --study") }
+        } else if inputs.isEmpty {
+            throw ValidationError("give the DICOM files or folders to burn, or --pacs HOST:PORT with --patient-id")
+        }
         let targets = [output, usb, device].compactMap { $0 }.count
         if targets == 0 { throw ValidationError("say where to write: -o disc.iso, --usb /media/stick or --device /dev/sr0") }
         if targets > 1 { throw ValidationError("-o, --usb and --device are exclusive; run burn once for each") }
@@ -143,7 +166,40 @@ struct Burn: ParsableCommand {
         return Int64(v * factor)
     }
 
-    func run() throws {
+    /// "host:104" → ("host", 104); "[::1]:104" → ("::1", 104).
+    static func parsePeer(_ s: String) -> (host: String, port: Int)? {
+        guard let colon = s.lastIndex(of: ":"), let port = Int(s[s.index(after: colon)...]), (1 ... 65535).contains(port) else { return nil }
+        var host = String(s[..<colon])
+        if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        return host.isEmpty ? nil : (host, port)
+    }
+
+    /// --pacs: retrieves into a fresh folder under the work folder and prints the report; nil when
+    /// the retrieve is not complete enough to burn (the folder is then removed).
+    func pullFromPACS(into workFolder: String) async throws -> String {
+        let (host, port) = Burn.parsePeer(pacs!)!
+        let folder = workFolder + "/lightbox-pacs-\(getpid())-\(UInt32.random(in: 0 ... .max))"
+        let request: RetrieveRequest
+        do { request = try selection.request() } catch { printError("error: \(error)"); throw ExitCode(2) }
+        let report: RetrieveReport
+        do {
+            report = try await selection.pull(request, client: try network.client(host: host, port: port), into: folder,
+                                              plainProgress: plainProgress, quiet: false)
+        } catch {
+            try? FileManager.default.removeItem(atPath: folder)
+            printError("error: \(pacs!): \(error)"); throw ExitCode(2)
+        }
+        for line in selection.describe(report, host: host, port: port, folder: "the work folder") { print(line) }
+        if report.received.isEmpty || (!report.isComplete && !allowPartial) {
+            try? FileManager.default.removeItem(atPath: folder)
+            printError(report.received.isEmpty ? "error: nothing was retrieved from \(pacs!); no disc made"
+                                               : "error: the retrieve is incomplete; no disc made (--allow-partial burns what arrived)")
+            throw ExitCode(1)
+        }
+        return folder
+    }
+
+    func run() async throws {
         if listDrives {
             do {
                 for d in try OpticalDrive.list() { print(d) }
@@ -154,6 +210,15 @@ struct Burn: ParsableCommand {
         do { catalog = try ProfileCatalog.loadDefault() } catch { printError("error: \(error)"); throw ExitCode(2) }
         guard let chosen = catalog.profile(profile) else {
             printError("error: \(ProfileError.unknownProfile(profile, known: catalog.profiles.map(\.id)))"); throw ExitCode(2)
+        }
+        var inputs = self.inputs
+        var pulled: String?
+        defer { if let pulled { try? FileManager.default.removeItem(atPath: pulled) } }
+        if pacs != nil {
+            pulled = try await pullFromPACS(into: workDir ?? ProcessInfo.processInfo.environment["TMPDIR"] ?? "/tmp")
+            // The received files only, not the receipts log beside them.
+            inputs = ((try? FileManager.default.contentsOfDirectory(atPath: pulled!)) ?? []).filter { $0.hasSuffix(".dcm") && !$0.hasPrefix(".") }
+                .sorted().map { pulled! + "/" + $0 }
         }
         for input in inputs where !FileManager.default.fileExists(atPath: input) {
             printError("error: \(input): no such file or folder"); throw ExitCode(2)

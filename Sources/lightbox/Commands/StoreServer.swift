@@ -29,7 +29,7 @@ struct StoreServer: AsyncParsableCommand {
     @Option(name: .customLong("max-associations"), help: "Associations served at once; more are rejected.") var maxAssociations = 64
     @Option(name: .customLong("artim"), help: "ARTIM timeout in seconds.") var artim: Double = 30
     @Option(name: .customLong("idle-timeout"), help: "Abort associations idle this many seconds.") var idleTimeout: Double = 300
-    @Flag(name: .customLong("durable"), help: "fsync each file before it appears in the inbox.") var durable = false
+    @Flag(name: .customLong("durable"), help: "fsync each file before it appears in the inbox, and the inbox folder after, before answering Success.") var durable = false
     @Option(name: .customLong("tls-certificate"), help: "PEM certificate: serve TLS (with --tls-key).") var tlsCertificate: String?
     @Option(name: .customLong("tls-key"), help: "PEM private key for TLS.") var tlsKey: String?
     @Option(name: .customLong("tls-ca"), help: "Require client certificates signed by these CAs (PEM).") var tlsCA: String?
