@@ -16,12 +16,14 @@ public enum RetrieveSCU {
                            sopClasses: [String] = [], cancelAfter: Int? = nil,
                            progress: @escaping @Sendable (RetrieveProgress) -> Void = { _ in }) async throws -> RetrieveReport {
         let inbox = try RetrieveInbox(folder: folder, durable: durable)
-        let storage = storageSOPClasses(preferring: sopClasses, limit: 126)
         var contexts = [request.model.context(.cGetRQ),
                         PresentationContextRQ(id: 0, abstractSyntax: UIDs.verification, transferSyntaxes: [TransferSyntax.implicitVRLittleEndian.uid])]
-        contexts += storageContexts(storage, known: Set(sopClasses), budget: 128 - contexts.count)
+        let storage = storageContexts(known: sopClasses, budget: 128 - contexts.count)
+        contexts += storage
+        var roles: [String] = []
+        for c in storage where !roles.contains(c.abstractSyntax) { roles.append(c.abstractSyntax) }
         let a = try await client.associate(contexts: contexts,
-                                           roleSelections: storage.map { RoleSelection(sopClassUID: $0, scuRole: false, scpRole: true) },
+                                           roleSelections: roles.map { RoleSelection(sopClassUID: $0, scuRole: false, scpRole: true) },
                                            services: ServiceRegistry([inbox]))
         return await run(.cGetRQ, request, on: a, inbox: inbox, moveDestination: nil, cancelAfter: cancelAfter, progress: progress)
     }
@@ -110,22 +112,27 @@ public enum RetrieveSCU {
         return report
     }
 
-    /// Presentation contexts for the C-STORE sub-operations of a C-GET. In a role-reversed context
-    /// the peer picks one transfer syntax, so each class gets one context with the uncompressed
-    /// syntaxes (the peer decompresses a file stored otherwise; nothing is ever recompressed lossily),
-    /// and the classes known to be in the study also get one context per encapsulated syntax, so
-    /// their files come as stored (as `storescu -R` proposes), while the budget of 128 lasts.
-    static func storageContexts(_ classes: [String], known: Set<String>, budget: Int) -> [PresentationContextRQ] {
+    /// Presentation contexts for the C-STORE sub-operations of a C-GET, at most `budget`. In a
+    /// role-reversed context the peer picks one transfer syntax, so every class gets one context
+    /// with the uncompressed syntaxes (the peer decompresses a file stored otherwise; nothing is
+    /// recompressed lossily). The classes `known` to be in the study come first and also get one
+    /// context per encapsulated syntax while the budget allows, so their files come as stored (as
+    /// `storescu -R` proposes); the common classes fill the rest.
+    static func storageContexts(known: [String], budget: Int) -> [PresentationContextRQ] {
         let uncompressed = [TransferSyntax.explicitVRLittleEndian.uid, TransferSyntax.implicitVRLittleEndian.uid]
         let encapsulated = TransferSyntax.known.filter(\.isEncapsulated).map(\.uid)
+        let classes = storageSOPClasses(preferring: known, limit: budget)
+        let knownSet = Set(known)
         var out: [PresentationContextRQ] = []
-        var remaining = budget - classes.count // one uncompressed context each is always kept
+        var spare = budget - Set(known).intersection(classes).count // room beyond one context per known class
         for uid in classes {
             out.append(PresentationContextRQ(id: 0, abstractSyntax: uid, transferSyntaxes: uncompressed))
-            guard known.contains(uid), remaining >= encapsulated.count else { continue }
-            remaining -= encapsulated.count
+            guard knownSet.contains(uid), spare >= encapsulated.count else { continue }
+            spare -= encapsulated.count
             out += encapsulated.map { PresentationContextRQ(id: 0, abstractSyntax: uid, transferSyntaxes: [$0]) }
         }
+        // Known classes took room: drop common classes from the end to stay within the budget.
+        while out.count > budget, let i = out.lastIndex(where: { !knownSet.contains($0.abstractSyntax) }) { out.remove(at: i) }
         return Array(out.prefix(budget))
     }
 

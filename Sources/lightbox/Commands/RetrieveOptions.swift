@@ -73,8 +73,11 @@ struct RetrieveOptions: ParsableArguments {
             }
             lines.append("retrieve (\(verb)) from \(host):\(port) did not finish: \(cause)")
         }
-        if r.status?.rawValue == 0xA801, let moveTo {
-            lines.append("the PACS does not know the move destination \(moveTo) (A801): add \(moveTo) to its DICOM nodes with this host and the port of --store-port")
+        if let moveTo, let status = r.status, status.isFailure, r.counts.completed == 0, r.received.isEmpty {
+            // A801 says so (PS3.4 §C.4.2.1.5); some PACS (Orthanc) answer a general failure instead.
+            lines.append(status == .moveDestinationUnknown
+                ? "the PACS does not know the move destination \(moveTo): add \(moveTo) to its DICOM nodes with this host and the port of --store-port"
+                : "nothing was moved: check that the PACS knows the move destination \(moveTo) with this host and the port of --store-port")
         }
         let c = r.counts
         lines.append("completed \(c.completed), failed \(c.failed), warning \(c.warning); \(r.received.count) file(s) written to \(folder)")
