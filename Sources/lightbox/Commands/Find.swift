@@ -81,14 +81,16 @@ struct Find: AsyncParsableCommand {
 
         let columns = queryKeys.map(\.tag)
         let json = self.json
-        if json { writeOut("[\n") } else {
-            writeOut(columns.map { DataDictionary.entry(for: $0)?.keyword.nonEmpty ?? "\($0)" }.joined(separator: "\t") + "\n")
-        }
         let pending = PendingLine()
         let outcome: QueryOutcome
+        var started = false
         do {
             let client = try network.client(host: host, port: port)
             let a = try await client.associate(contexts: [model.context(.cFindRQ)])
+            started = true
+            if json { writeOut("[\n") } else {
+                writeOut(columns.map { DataDictionary.entry(for: $0)?.keyword.nonEmpty ?? "\($0)" }.joined(separator: "\t") + "\n")
+            }
             do {
                 outcome = try await a.find(identifier, model: model, cancelAfter: cancelAfter) { match in
                     if json {
@@ -104,7 +106,7 @@ struct Find: AsyncParsableCommand {
             }
         } catch {
             pending.flush(last: true)
-            if json { writeOut("]\n") }
+            if json && started { writeOut("]\n") }
             printError("error: \(error)")
             throw ExitCode(2)
         }
