@@ -179,6 +179,7 @@ final class AssociationHandler: ChannelInboundHandler {
 
     func channelWritabilityChanged(context: ChannelHandlerContext) {
         updateReading()
+        dispatcher?.writabilityChanged()
         context.fireChannelWritabilityChanged()
     }
 
@@ -540,6 +541,8 @@ extension AssociationHandler: DIMSEDispatcherDelegate {
         if case .acceptor(let a) = role, let id = associationID { a.emit(.response(id: id, command: command)) }
         sendMessage(command, dataSet: dataSet, contextID: contextID)
     }
+
+    var dispatcherCanWrite: Bool { context?.channel.isWritable ?? true }
 
     func dispatcherDidProgress(_ dispatcher: DIMSEDispatcher) {
         updateReading()

@@ -11,6 +11,8 @@ protocol DIMSEDispatcherDelegate: AnyObject {
     /// A request started or finished: the queue or the running count changed (for backpressure and
     /// for an A-RELEASE waiting until nothing is performed).
     func dispatcherDidProgress(_ dispatcher: DIMSEDispatcher)
+    /// Whether the channel takes more writes now (below its high-water mark).
+    var dispatcherCanWrite: Bool { get }
 }
 
 /// Routes each DIMSE request of one association to its service and sends the service's answer
@@ -43,6 +45,8 @@ final class DIMSEDispatcher {
     /// Operations running as tasks, by Message ID: C-CANCEL-RQ cancels them.
     private var running: [UInt16: Task<Void, Never>] = [:]
     private var ended = false
+    /// Operations waiting to send a Pending response until the peer reads (`DIMSEResponder.stream`).
+    private var writabilityWaiters: [EventLoopPromise<Void>] = []
 
     init(registry: ServiceRegistry, context: AssociationContext, eventLoop: EventLoop, executor: EventLoopTaskExecutor, window: Int) {
         self.registry = registry; self.context = context; self.eventLoop = eventLoop; self.executor = executor; self.window = window
@@ -194,6 +198,22 @@ final class DIMSEDispatcher {
         return (command, data)
     }
 
+    /// Succeeds once the channel is writable (at once if it is), or the association ended.
+    func whenWritable() -> EventLoopFuture<Void> {
+        if ended || delegate?.dispatcherCanWrite != false { return eventLoop.makeSucceededVoidFuture() }
+        let p = eventLoop.makePromise(of: Void.self)
+        writabilityWaiters.append(p)
+        return p.futureResult
+    }
+
+    /// The channel's writability changed: releases the waiting operations when it is writable.
+    func writabilityChanged() {
+        guard delegate?.dispatcherCanWrite != false, !writabilityWaiters.isEmpty else { return }
+        let waiters = writabilityWaiters
+        writabilityWaiters.removeAll()
+        for w in waiters { w.succeed() }
+    }
+
     // MARK: Lifecycle
 
     /// The association was established: tells every service.
@@ -206,6 +226,8 @@ final class DIMSEDispatcher {
     func associationEnded(_ reason: AssociationEndReason) {
         guard !ended else { return }
         ended = true
+        for w in writabilityWaiters { w.succeed() }
+        writabilityWaiters.removeAll()
         for (_, task) in running { task.cancel() }
         for m in queue { discard(m) }
         queue.removeAll()

@@ -24,6 +24,17 @@ public struct DIMSEResponder: Sendable {
     /// Whether the peer cancelled the operation (C-CANCEL-RQ); the running task is cancelled too.
     public var isCancelled: Bool { Task.isCancelled }
 
+    /// Sends a Pending response like `pending`, after waiting while the peer does not read (the
+    /// channel is above its high-water mark): an operation that streams many matches (a C-FIND
+    /// with 10,000 answers to a slow SCU) then holds at most a channel's worth of responses in
+    /// memory instead of all of them. Returns at once when the association has ended.
+    public func stream(_ response: DIMSEResponse) async {
+        if let dispatcher {
+            try? await dispatcher.eventLoop.flatSubmit { dispatcher.value.whenWritable() }.get()
+        }
+        pending(response)
+    }
+
     /// Sends a Pending response (its status forced to a Pending one if it is not).
     public func pending(_ response: DIMSEResponse) {
         guard let dispatcher else { return }

@@ -36,6 +36,8 @@ final class DIMSEDispatcherTests: XCTestCase {
         var dispatcher: DIMSEDispatcher!
         var sent: [(command: DIMSECommand, dataSet: ByteBuffer?, contextID: UInt8)] = []
         var progressed = 0
+        /// What `dispatcherCanWrite` answers (a channel above or below its high-water mark).
+        var writable = true
 
         init(loop: EventLoop, registry: ServiceRegistry, window: Int) {
             self.loop = loop
@@ -51,6 +53,34 @@ final class DIMSEDispatcherTests: XCTestCase {
             sent.append((command, dataSet, contextID))
         }
         func dispatcherDidProgress(_ dispatcher: DIMSEDispatcher) { progressed += 1 }
+        var dispatcherCanWrite: Bool { writable }
+    }
+
+    /// Streams `matches` Pending responses through `DIMSEResponder.stream` (waits while the peer does not read).
+    struct StreamingFind: DIMSEService {
+        let matches: Int
+        var sopClassUIDs: [String] { [DIMSEDispatcherTests.findModel] }
+        func cFind(_ request: DIMSERequest, context: AssociationContext, responder: DIMSEResponder) async throws -> DIMSEResponse {
+            for i in 0 ..< matches {
+                var ds = DataSet()
+                try ds.set(Tag(0x0020, 0x000D), .UI, "1.2.\(i)")
+                await responder.stream(DIMSEResponse(status: .pending, dataSet: ds))
+            }
+            return .success
+        }
+    }
+
+    /// A streaming operation stops while the channel is not writable and goes on when it is again.
+    func testStreamedPendingsWaitForAWritableChannel() async throws {
+        let h = try await makeHarness([StreamingFind(matches: 3)])
+        try await h.loop.submit { h.writable = false }.get()
+        try await receive(h, .queryRQ(messageID: 5, sopClassUID: Self.findModel), contextID: 7, dataSet: [])
+        try await Task.sleep(nanoseconds: 200_000_000)
+        let held = try await h.loop.submit { h.sent.count }.get()
+        XCTAssertEqual(held, 0, "nothing is sent while the peer does not read")
+        try await h.loop.submit { h.writable = true; h.dispatcher.writabilityChanged() }.get()
+        let out = try await responses(h, count: 4)
+        XCTAssertEqual(out.map(\.status), [.pending, .pending, .pending, .success])
     }
 
     func makeHarness(_ services: [any DIMSEService], window: Int = 1) async throws -> Harness {
