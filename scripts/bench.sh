@@ -10,6 +10,7 @@
 #   BENCH_CODEC_IMAGES=200             frames per codec
 #   BENCH_ECHOES=200                   echoscu calls per server per round
 #   BENCH_WL_FILES=200                 files for window/level
+#   BENCH_MATCHES=10000                IMAGE-level C-FIND matches held by Orthanc for query/retrieve
 set -euo pipefail
 cd "$(dirname "$0")/.."
 LIGHTBOX=$(realpath "${1:-.build/release/lightbox}")
@@ -22,6 +23,7 @@ COPY_ROUNDS=${BENCH_COPY_ROUNDS:-9}
 CODEC_IMAGES=${BENCH_CODEC_IMAGES:-200}
 ECHOES=${BENCH_ECHOES:-200}
 WL_FILES=${BENCH_WL_FILES:-200}
+MATCHES=${BENCH_MATCHES:-10000}
 CORES=$(nproc)
 PAIRED="python3 scripts/paired.py run"
 START=$(date +%s)
@@ -83,6 +85,10 @@ lap "disc building"
 echo "bench: window/level (lightbox vs numpy take on the same frames; lightbox render vs dcmj2pnm per file, xargs -P$CORES)"
 bash scripts/bench-window-level.sh "$LIGHTBOX" "$STUDY" "$WORK" "$ROUNDS" "$WL_FILES" > "$WORK/window-level.md"
 lap window/level
+
+echo "bench: query/retrieve from Orthanc (C-GET vs getscu +B, C-MOVE vs movescu -> storescp +B, C-FIND of $MATCHES matches vs findscu)"
+bash scripts/bench-qr.sh "$LIGHTBOX" "$STUDY" "$WORK" "$ROUNDS" "$MATCHES" > "$WORK/qr.md"
+lap query/retrieve
 
 "$PY" - "$WORK" "$FILES" "$BYTES" "$SIZE" "$CORES" "$BATCH" "$ECHOES" "$CODEC_IMAGES" "$DCMDUMP" <<'PYEOF' > docs/performance.md
 import json, statistics, subprocess, sys
@@ -192,6 +198,8 @@ print()
 print(open(f"{work}/burn.md").read().strip("\n"))
 print()
 print(open(f"{work}/window-level.md").read().strip("\n"))
+print()
+print(open(f"{work}/qr.md").read().strip("\n"))
 PYEOF
 echo "bench: wrote docs/performance.md in $(( $(date +%s) - START )) s"
 cat docs/performance.md

@@ -70,8 +70,6 @@ public struct DIMSEStatus: RawRepresentable, Hashable, Sendable, CustomStringCon
         0x0121: "Missing Attribute Value", 0x0122: "SOP Class Not Supported", 0x0123: "No Such Action Type",
         0x0124: "Not Authorized", 0x0210: "Duplicate Invocation", 0x0211: "Unrecognized Operation",
         0x0212: "Mistyped Argument", 0x0213: "Resource Limitation", 0xA700: "Refused: Out of Resources",
-        0xA701: "Refused: Out of Resources – Unable to calculate number of matches",
-        0xA702: "Refused: Out of Resources – Unable to perform sub-operations",
         0xA801: "Refused: Move Destination unknown",
         0xA900: "Error: Data Set does not match SOP Class", 0xC000: "Error: Cannot Understand",
     ]

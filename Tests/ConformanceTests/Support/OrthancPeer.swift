@@ -11,8 +11,10 @@ final class OrthancPeer {
     let folder: String
     private let process: Process
 
-    /// Starts Orthanc and waits until both ports accept connections.
-    init(aeTitle: String = "ORTHANC", encoding: String = "Utf8") throws {
+    /// Starts Orthanc and waits until both ports accept connections. `extraConfig` adds (or
+    /// replaces) configuration entries, e.g. `DicomAlwaysAllowFind`/`Get`/`Move` and
+    /// `DicomModalities` for query/retrieve tests.
+    init(aeTitle: String = "ORTHANC", encoding: String = "Utf8", extraConfig: [String: Any] = [:]) throws {
         let orthanc = try Oracles.require("Orthanc", package: "orthanc")
         self.aeTitle = aeTitle
         dicomPort = NetworkTestSupport.freePort()
@@ -20,7 +22,7 @@ final class OrthancPeer {
         while http == dicomPort { http = NetworkTestSupport.freePort() }
         httpPort = http
         folder = try NetworkTestSupport.temporaryDirectory("orthanc")
-        let config: [String: Any] = [
+        var config: [String: Any] = [
             "Name": "lightbox-test", "DicomAet": aeTitle, "DicomPort": dicomPort, "HttpPort": httpPort,
             "StorageDirectory": folder + "/storage", "IndexDirectory": folder + "/index",
             "RemoteAccessAllowed": false, "AuthenticationEnabled": false, "Plugins": [String](),
@@ -28,6 +30,7 @@ final class OrthancPeer {
             "DicomAlwaysAllowStore": true, "DicomAlwaysAllowEcho": true,
             "StorageCompression": false, "OverwriteInstances": true,
         ]
+        config.merge(extraConfig) { $1 }
         let path = folder + "/orthanc.json"
         try JSONSerialization.data(withJSONObject: config, options: [.prettyPrinted]).write(to: URL(fileURLWithPath: path))
         process = try NetworkTestSupport.launch(orthanc, [path], log: folder + "/orthanc.log")
