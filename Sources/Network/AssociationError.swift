@@ -6,6 +6,8 @@ public enum AssociationError: Error, Equatable, Sendable, CustomStringConvertibl
     case aborted(AbortPDU)
     /// The transport closed before the operation completed.
     case connectionClosed
+    /// No TCP connection could be made to the peer.
+    case cannotConnect(peer: String, reason: String)
     /// No answer in time (association establishment, DIMSE response, release).
     case timeout(String)
     /// No accepted presentation context for a SOP class / transfer syntax.
@@ -20,6 +22,7 @@ public enum AssociationError: Error, Equatable, Sendable, CustomStringConvertibl
         case .rejected(let rj): return "association rejected: \(rj)"
         case .aborted(let a): return "association aborted: \(a)"
         case .connectionClosed: return "connection closed by peer"
+        case .cannotConnect(let peer, let reason): return "cannot connect to \(peer): \(reason)"
         case .timeout(let what): return "timed out waiting for \(what)"
         case .noPresentationContext(let uid): return "no accepted presentation context for \(uid)"
         case .invalidState(let s): return "not allowed in state \(s)"

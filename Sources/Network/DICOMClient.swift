@@ -48,7 +48,9 @@ public struct DICOMClient: Sendable {
         let host = host, maxPDU = maxPDULength, logger = logger
         let loop = group.next()
         let established = loop.makePromise(of: NegotiatedAssociation.self)
-        let channel = try await ClientBootstrap(group: loop)
+        let channel: Channel
+        do {
+          channel = try await ClientBootstrap(group: loop)
             .connectTimeout(.milliseconds(Int64(connectTimeout * 1000)))
             .channelOption(ChannelOptions.tcpOption(.tcp_nodelay), value: 1) // not socketOption: that is SOL_SOCKET, i.e. SO_DEBUG
             .channelInitializer { channel in
@@ -60,6 +62,10 @@ public struct DICOMClient: Sendable {
                 }
             }
             .connect(host: host, port: port).get()
+        } catch {
+            established.fail(error) // never leave the promise dangling when no connection was made
+            throw AssociationError.cannotConnect(peer: "\(host):\(port)", reason: Self.connectionFailure(error))
+        }
         let timeout = loop.scheduleTask(in: .milliseconds(Int64(associationTimeout * 1000))) {
             established.fail(AssociationError.timeout("A-ASSOCIATE-AC"))
             channel.close(promise: nil)
@@ -77,6 +83,22 @@ public struct DICOMClient: Sendable {
             channel.close(promise: nil)
             throw error
         }
+    }
+
+    /// The reason a connection failed, in words (NIO's errors name every attempted address).
+    static func connectionFailure(_ error: Error) -> String {
+        if let e = error as? NIOConnectionError, let first = e.connectionErrors.first {
+            if let io = first.error as? IOError {
+                switch io.errnoCode {
+                case ECONNREFUSED: return "connection refused: nothing listens on that port"
+                case EHOSTUNREACH, ENETUNREACH: return "host unreachable"
+                default: return io.description
+                }
+            }
+            return "\(first.error)"
+        }
+        if error is ChannelError { return "timed out connecting" }
+        return "\(error)"
     }
 
     /// C-ECHO on a new association: associate, echo, release (PS3.4 Annex A).

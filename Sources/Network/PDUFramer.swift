@@ -18,9 +18,16 @@ struct PDUFramer {
 
     mutating func append(_ bytes: ByteBuffer) {
         guard var p = pending, p.readableBytes > 0 else { pending = bytes; return }
+        pending = nil // `p` is now the only reference: compaction and growth work in place, no copy
         var bytes = bytes
         // Compact before growing when the consumed part is at least as large as what is left.
         if p.readerIndex > 0, p.readerIndex >= p.readableBytes { p.discardReadBytes() }
+        // Once the PDU's length is known, grow once to hold all of it rather than doubling per read.
+        if p.readableBytes >= 6, let length = p.getInteger(at: p.readerIndex + 2, as: UInt32.self) {
+            let whole = 6 + Int(min(UInt64(length), UInt64(max(parser.maxPDataLength, parser.maxOtherLength))))
+            let missing = whole - p.readableBytes
+            if missing > bytes.readableBytes { p.reserveCapacity(minimumWritableBytes: missing) }
+        }
         p.writeBuffer(&bytes)
         pending = p
     }
