@@ -60,11 +60,21 @@ public enum QueryKeyError: Error, Equatable, Sendable, CustomStringConvertible {
 
 /// Builds the identifier data set of a C-FIND, C-GET or C-MOVE request (PS3.4 §C.4).
 public enum QueryIdentifier {
+    /// The multi-byte ISO 2022 terms (PS3.3 Table C.12-4) may not be value 1 of Specific Character
+    /// Set (PS3.3 §C.12.1.1.2): given alone ("ISO 2022 IR 58"), they become value 2 after the
+    /// default repertoire ("\ISO 2022 IR 58"), as DCMTK and every PACS expect.
+    public static func normalized(characterSet: String) -> String {
+        let terms = characterSet.split(separator: "\\", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+        let multiByte: Set<String> = ["ISO 2022 IR 87", "ISO 2022 IR 159", "ISO 2022 IR 149", "ISO 2022 IR 58"]
+        if let first = terms.first, multiByte.contains(first) { return "\\" + terms.joined(separator: "\\") }
+        return characterSet
+    }
+
     /// Query/Retrieve Level, the Specific Character Set (0008,0005) when given, then the keys, each
     /// value encoded in that character set (e.g. "GB18030", "ISO 2022 IR 58", "ISO_IR 192").
     public static func make(level: QueryLevel, keys: [QueryKey], characterSet: String? = nil) throws(QueryKeyError) -> DataSet {
         var ds = DataSet()
-        let charset = characterSet ?? ""
+        let charset = normalized(characterSet: characterSet ?? "")
         if !charset.isEmpty { try? ds.set(Tag(0x0008, 0x0005), .CS, charset) }
         try? ds.set(Tag(0x0008, 0x0052), .CS, level.rawValue)
         for key in keys where key.tag != Tag(0x0008, 0x0052) && key.tag != Tag(0x0008, 0x0005) {

@@ -59,3 +59,16 @@ final class QueryRetrieveRequestTests: XCTestCase {
         XCTAssertEqual(mr, [TransferSyntax.explicitVRLittleEndian.uid, TransferSyntax.implicitVRLittleEndian.uid], "not in the study: uncompressed only")
     }
 }
+
+extension QueryRetrieveRequestTests {
+    /// PS3.3 §C.12.1.1.2: a multi-byte ISO 2022 term is never value 1.
+    func testMultiByteISO2022TermMovesToValueTwo() throws {
+        XCTAssertEqual(QueryIdentifier.normalized(characterSet: "ISO 2022 IR 58"), "\\ISO 2022 IR 58")
+        XCTAssertEqual(QueryIdentifier.normalized(characterSet: "\\ISO 2022 IR 58"), "\\ISO 2022 IR 58")
+        XCTAssertEqual(QueryIdentifier.normalized(characterSet: "GB18030"), "GB18030")
+        XCTAssertEqual(QueryIdentifier.normalized(characterSet: "ISO 2022 IR 6\\ISO 2022 IR 87"), "ISO 2022 IR 6\\ISO 2022 IR 87")
+        let ds = try QueryIdentifier.make(level: .patient, keys: [try QueryKey(parsing: "PatientName=罗*")], characterSet: "ISO 2022 IR 58")
+        XCTAssertEqual(ds.strings(Tag(0x0008, 0x0005)), ["", "ISO 2022 IR 58"])
+        XCTAssertEqual(ds[Tag(0x0010, 0x0010)]?.bytes?.prefix(4).map { $0 }, [0x1B, 0x24, 0x29, 0x41])
+    }
+}
