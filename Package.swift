@@ -82,11 +82,15 @@ let package = Package(
         // disc building (staging, IHE PDI, ISO 9660 through libisoburn, read-back through libcdio).
         .target(name: "Media", dependencies: ["DICOM", "Imaging", "Graphics", "Resources", "CIsoburn", "CCdio"], path: "Sources/Media"),
 
+        // Print Management (PS3.4 Annex H): the print SCP's services over Network's service
+        // framework, the durable spool, and the film composer (Cairo via Graphics, GSDF via Imaging).
+        .target(name: "FilmPrint", dependencies: ["DICOM", "Imaging", "Network", "Graphics", "Resources"], path: "Sources/FilmPrint"),
+
         // The command-line program: thin, parses options and calls modules.
         .executableTarget(
             name: "lightbox",
             dependencies: [
-                "DICOM", "Imaging", "Network", "Synthesis", "Media", "Graphics",
+                "DICOM", "Imaging", "Network", "Synthesis", "Media", "Graphics", "FilmPrint",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -114,6 +118,7 @@ let package = Package(
         .testTarget(name: "SynthesisTests", dependencies: ["Synthesis", "DICOM"], path: "Tests/SynthesisTests"),
         .testTarget(name: "MediaTests", dependencies: ["Media", "DICOM", "Imaging", "TestSupport"], path: "Tests/MediaTests"),
         .testTarget(name: "GraphicsTests", dependencies: ["Graphics"], path: "Tests/GraphicsTests"),
+        .testTarget(name: "PrintSCPTests", dependencies: ["FilmPrint", "Network", "DICOM", "TestSupport"], path: "Tests/PrintSCPTests"),
         .testTarget(name: "ConformanceTests", dependencies: ["DICOM", "Imaging", "Synthesis", "Network", "Media", "Graphics", "TestSupport"], path: "Tests/ConformanceTests"),
     ]
 )
