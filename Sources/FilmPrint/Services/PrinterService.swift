@@ -93,8 +93,10 @@ enum PrintJobEvents {
         guard let requester = context.requester else { return }
         Task {
             var current = PrintJobStatus.pending
-            while current != .done && current != .failure {
-                let entry = await board.next(jobUID, after: current)
+            var index = 0
+            while index == 0 || (current != .done && current != .failure) {
+                let entry = await board.entry(jobUID, at: index)
+                index += 1
                 current = entry.status
                 let type: UInt16 = switch current { case .pending: 1; case .printing: 2; case .done: 3; case .failure: 4 }
                 var ds = DataSet()

@@ -73,30 +73,39 @@ public final class FilmPrinter: Sendable {
 }
 
 /// Execution Status (2100,0020) and Execution Status Info (2100,0030) of every print job of this
-/// run, with waiters for changes (N-GET and N-EVENT-REPORT of Print Job, PS3.4 §H.4.6).
+/// run, with the history of each (PENDING, PRINTING, DONE or FAILURE) so that a listener that comes
+/// late still reports every step (N-GET and N-EVENT-REPORT of Print Job, PS3.4 §H.4.6).
 public final class PrintJobBoard: Sendable {
     public struct Entry: Sendable, Equatable { public var status: PrintJobStatus; public var info: String }
-    private let state = Mutex<(entries: [String: Entry], waiters: [String: [CheckedContinuation<Entry, Never>]])>(([:], [:]))
+    private struct State {
+        var history: [String: [Entry]] = [:]
+        var waiters: [String: [(index: Int, continuation: CheckedContinuation<Entry, Never>)]] = [:]
+    }
+    private let state = Mutex(State())
 
     public init() {}
 
     public func set(_ uid: String, _ status: PrintJobStatus, info: String = "NORMAL") {
         let entry = Entry(status: status, info: info)
-        let waiting = state.withLock { s -> [CheckedContinuation<Entry, Never>] in
-            s.entries[uid] = entry
-            return s.waiters.removeValue(forKey: uid) ?? []
+        let ready = state.withLock { s -> [CheckedContinuation<Entry, Never>] in
+            s.history[uid, default: []].append(entry)
+            let count = s.history[uid]!.count
+            let waiting = s.waiters[uid] ?? []
+            s.waiters[uid] = waiting.filter { $0.index >= count }
+            return waiting.filter { $0.index < count }.map(\.continuation)
         }
-        for w in waiting { w.resume(returning: entry) }
+        for c in ready { c.resume(returning: entry) }
     }
 
-    public func entry(_ uid: String) -> Entry? { state.withLock { $0.entries[uid] } }
+    /// The latest status of a job.
+    public func entry(_ uid: String) -> Entry? { state.withLock { $0.history[uid]?.last } }
 
-    /// Waits for the next change of a job's status after `current`.
-    public func next(_ uid: String, after current: PrintJobStatus) async -> Entry {
+    /// The job's `index`-th status (0: PENDING), waiting until it exists.
+    public func entry(_ uid: String, at index: Int) async -> Entry {
         await withCheckedContinuation { c in
             let now = state.withLock { s -> Entry? in
-                if let e = s.entries[uid], e.status != current { return e }
-                s.waiters[uid, default: []].append(c)
+                if let h = s.history[uid], index < h.count { return h[index] }
+                s.waiters[uid, default: []].append((index, c))
                 return nil
             }
             if let now { c.resume(returning: now) }
