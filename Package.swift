@@ -7,6 +7,7 @@
 //   Network          Upper Layer, DIMSE, SCP/SCU on SwiftNIO               -> DICOM
 //   Synthesis        synthetic studies for tests, benchmarks and the demo  -> DICOM
 //   Media            profiles, file sets, DICOMDIR (PS3.10/11/12)          -> DICOM, Imaging
+//   FilmPrint        film composition and calibration (PS3.3 C.13, PS3.14) -> DICOM, Imaging, Graphics
 //   lightbox         the command-line program                              -> all
 import PackageDescription
 
@@ -82,6 +83,11 @@ let package = Package(
         // disc building (staging, IHE PDI, ISO 9660 through libisoburn, read-back through libcdio).
         .target(name: "Media", dependencies: ["DICOM", "Imaging", "Graphics", "Resources", "CIsoburn", "CCdio"], path: "Sources/Media"),
 
+        // Virtual film printer, composition and calibration (PS3.3 C.13, PS3.4 Annex H, PS3.14):
+        // film sizes, display formats, printer profiles (Layouts/), P-value → optical density,
+        // films to PDF, density PNG and display preview. The DIMSE print services come on top.
+        .target(name: "FilmPrint", dependencies: ["DICOM", "Imaging", "Graphics", "Resources"], path: "Sources/FilmPrint"),
+
         // The command-line program: thin, parses options and calls modules.
         .executableTarget(
             name: "lightbox",
@@ -113,6 +119,7 @@ let package = Package(
             path: "Tests/NetworkTests"),
         .testTarget(name: "SynthesisTests", dependencies: ["Synthesis", "DICOM"], path: "Tests/SynthesisTests"),
         .testTarget(name: "MediaTests", dependencies: ["Media", "DICOM", "Imaging", "TestSupport"], path: "Tests/MediaTests"),
+        .testTarget(name: "FilmPrintTests", dependencies: ["FilmPrint", "Imaging", "Graphics"], path: "Tests/FilmPrintTests"),
         .testTarget(name: "GraphicsTests", dependencies: ["Graphics"], path: "Tests/GraphicsTests"),
         .testTarget(name: "ConformanceTests", dependencies: ["DICOM", "Imaging", "Synthesis", "Network", "Media", "Graphics", "TestSupport"], path: "Tests/ConformanceTests"),
     ]
