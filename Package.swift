@@ -19,6 +19,7 @@ let package = Package(
         .library(name: "DICOM", targets: ["DICOM"]),
         .library(name: "Imaging", targets: ["Imaging"]),
         .library(name: "Network", targets: ["Network"]),
+        .library(name: "FilmPrint", targets: ["FilmPrint"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),

@@ -22,9 +22,14 @@ public struct FilmComposer: Sendable {
     public var display: DisplayCharacteristic
     /// Resolution of the preview PNG, dpi (films are large: 100 dpi makes a 14×17-inch film 1400 × 1700).
     public var previewDPI: Double
+    /// Write the outputs of one film on two threads (the density PNG's deflate and the PDF take
+    /// about as long as each other). Turn off when many films are composed at once anyway.
+    public var concurrentOutputs: Bool
 
-    public init(profile: PrinterProfile, fonts: FontLibrary, display: DisplayCharacteristic = .gsdf(), previewDPI: Double = 100) {
+    public init(profile: PrinterProfile, fonts: FontLibrary, display: DisplayCharacteristic = .gsdf(), previewDPI: Double = 100,
+                concurrentOutputs: Bool = true) {
         self.profile = profile; self.fonts = fonts; self.display = display; self.previewDPI = previewDPI
+        self.concurrentOutputs = concurrentOutputs
     }
 
     /// Where to write; nil skips that output.
@@ -81,23 +86,44 @@ public struct FilmComposer: Sendable {
     public func compose(_ sheet: FilmSheet, to outputs: Outputs) throws -> FilmPlan {
         let r = try render(sheet)
         let s = FilmStyle(plan: r.plan, profile: profile)
+        var jobs: [@Sendable () throws -> Void] = []
         if let path = outputs.densityPNG {
-            try write(path) { try AtomicOutput.write(try r.raster.pngBytes(), to: path) }
+            jobs.append { try Self.write(path) { try AtomicOutput.write(try r.raster.pngBytes(), to: path) } }
         }
-        guard outputs.previewPNG != nil || outputs.pdf != nil else { return r.plan }
-        let table = display.previewTable(calibration: r.plan.calibration, minCode: s.minCode, maxCode: s.maxCode)
-        let gray = PreviewMapping(table: table, minCode: s.minCode)
-        if let path = outputs.previewPNG {
-            let img = gray.preview(of: r.raster, dpi: previewDPI)
-            try write(path) { try AtomicOutput.write(try PNGWriter.encode(img), to: path) }
+        if outputs.previewPNG != nil || outputs.pdf != nil {
+            let table = display.previewTable(calibration: r.plan.calibration, minCode: s.minCode, maxCode: s.maxCode)
+            let gray = PreviewMapping(table: table, minCode: s.minCode)
+            let dpi = previewDPI, fonts = fonts
+            if let path = outputs.previewPNG {
+                jobs.append { try Self.write(path) { try AtomicOutput.write(try PNGWriter.encode(gray.preview(of: r.raster, dpi: dpi)), to: path) } }
+            }
+            if let path = outputs.pdf {
+                jobs.append { try Self.write(path) { try FilmPDF.write(r.plan, style: s, gray: gray, fonts: fonts, to: path) } }
+            }
         }
-        if let path = outputs.pdf {
-            try write(path) { try FilmPDF.write(r.plan, style: s, gray: gray, fonts: fonts, to: path) }
-        }
+        try FilmComposer.run(jobs, concurrently: concurrentOutputs)
         return r.plan
     }
 
-    private func write(_ path: String, _ body: () throws -> Void) throws {
+    /// Runs the output writers, on up to two threads when `concurrently` (they share nothing
+    /// mutable: each has its own Cairo surface or buffer); the first error is rethrown after all end.
+    static func run(_ jobs: [@Sendable () throws -> Void], concurrently: Bool) throws {
+        guard concurrently, jobs.count > 1 else { for j in jobs { try j() }; return }
+        let errors = ErrorBox()
+        DispatchQueue.concurrentPerform(iterations: jobs.count) { i in
+            do { try jobs[i]() } catch { errors.add(i, error) }
+        }
+        if let e = errors.first { throw e }
+    }
+
+    private final class ErrorBox: @unchecked Sendable {
+        private let lock = NSLock()
+        private var errors: [(Int, Error)] = []
+        func add(_ i: Int, _ e: Error) { lock.lock(); errors.append((i, e)); lock.unlock() }
+        var first: Error? { lock.lock(); defer { lock.unlock() }; return errors.min { $0.0 < $1.0 }?.1 }
+    }
+
+    private static func write(_ path: String, _ body: () throws -> Void) throws {
         do { try body() } catch let e as FilmPrintError { throw e } catch {
             throw FilmPrintError.output(path: path, reason: "\(error)")
         }
@@ -105,7 +131,7 @@ public struct FilmComposer: Sendable {
 }
 
 /// The densities and text style of one film, derived from its plan.
-struct FilmStyle {
+struct FilmStyle: Sendable {
     let minCode: UInt16, maxCode: UInt16
     let borderCode: UInt16, emptyCode: UInt16
     /// Trim lines and annotation text: Min Density on a dark border, Max Density on a light one.

@@ -24,6 +24,8 @@ public struct FilmSheet: Sendable, Equatable {
     public var resolutionID: String?
     /// Annotation Display Format ID (2010,0030), nil = none.
     public var annotationFormatID: String?
+    /// Configuration Information (2010,0150): recorded; this printer defines no configuration values.
+    public var configurationInformation: String?
     public var images: [FilmImage]
     public var annotations: [FilmAnnotation]
 

@@ -1,7 +1,7 @@
 import Imaging
 
 /// Density code → 8-bit display value for one film and display (`DisplayCharacteristic`).
-struct PreviewMapping {
+struct PreviewMapping: Sendable {
     let table: [UInt8]
     let minCode: UInt16
 

@@ -98,10 +98,24 @@ extension DensityRaster {
                     for r in 0 ..< usedRows {
                         let row = (rLo + r) * columns
                         let out = r * outW
-                        for k in 0 ..< outW {
-                            var acc: Float = 0
-                            for j in 0 ..< n { acc += xw[k * n + j] * Float(s[row + Int(xi[k * n + j])]) }
-                            t[out + k] = acc
+                        switch n {
+                        case 1:
+                            for k in 0 ..< outW { t[out + k] = Float(s[row + Int(xi[k])]) }
+                        case 4:
+                            for k in 0 ..< outW {
+                                let b = 4 * k
+                                var acc = xw[b] * Float(s[row + Int(xi[b])])
+                                acc += xw[b + 1] * Float(s[row + Int(xi[b + 1])])
+                                acc += xw[b + 2] * Float(s[row + Int(xi[b + 2])])
+                                acc += xw[b + 3] * Float(s[row + Int(xi[b + 3])])
+                                t[out + k] = acc
+                            }
+                        default:
+                            for k in 0 ..< outW {
+                                var acc: Float = 0
+                                for j in 0 ..< n { acc += xw[k * n + j] * Float(s[row + Int(xi[k * n + j])]) }
+                                t[out + k] = acc
+                            }
                         }
                     }
                 } }
@@ -116,6 +130,18 @@ extension DensityRaster {
                         if n == 1 {
                             let r = (Int(yi[k]) - rLo) * outW
                             for i in 0 ..< outW { d[out + i] = UInt16(min(max(t[r + i], lo), hi)) }
+                            continue
+                        }
+                        // Rows are the same for the whole output row: hoist them and their weights.
+                        if n == 4 {
+                            let b = 4 * k
+                            let r0 = (Int(yi[b]) - rLo) * outW, r1 = (Int(yi[b + 1]) - rLo) * outW
+                            let r2 = (Int(yi[b + 2]) - rLo) * outW, r3 = (Int(yi[b + 3]) - rLo) * outW
+                            let w0 = yw[b], w1 = yw[b + 1], w2 = yw[b + 2], w3 = yw[b + 3]
+                            for i in 0 ..< outW {
+                                let acc = w0 * t[r0 + i] + w1 * t[r1 + i] + w2 * t[r2 + i] + w3 * t[r3 + i]
+                                d[out + i] = UInt16(min(max(acc, lo), hi).rounded())
+                            }
                             continue
                         }
                         for i in 0 ..< outW {
