@@ -91,13 +91,22 @@ public struct DisplayCharacteristic: Sendable, Equatable {
         // Cache per distinct DDL lookup: f is monotonic in the code, so a table of targets suffices.
         let jnds = luminances.map { GSDF.jnd(luminance: min(max($0, 0.05), 4000)) }
         let lo = jnds.min() ?? 0, hi = jnds.max() ?? 1
+        let increasing = zip(jnds, jnds.dropFirst()).allSatisfy { $0 <= $1 }
+        func nearest(_ target: Double) -> Int {
+            if increasing {
+                // Binary search for the first DDL at or above the target, then the closer neighbour.
+                var a = 0, b = jnds.count - 1
+                while a < b { let m = (a + b) / 2; if jnds[m] < target { a = m + 1 } else { b = m } }
+                return a > 0 && target - jnds[a - 1] <= jnds[a] - target ? a - 1 : a
+            }
+            // Lenient: a measured curve that dips somewhere is searched exhaustively.
+            var best = 0, bestErr = Double.infinity
+            for (i, j) in jnds.enumerated() { let e = abs(j - target); if e < bestErr { bestErr = e; best = i } }
+            return best
+        }
         return (Int(minCode) ... Int(maxCode)).map { code in
             let f = c.hardcopy.normalizedJND(opticalDensity: DensityCode.decode(UInt16(code)))
-            let target = lo + min(max(f, 0), 1) * (hi - lo)
-            var best = 0, bestErr = Double.infinity
-            // Luminance curves are monotonic in practice; a linear scan of 256 entries is cheap enough
-            // for the few thousand distinct codes a film uses, and works for non-monotonic curves too.
-            for (i, j) in jnds.enumerated() { let e = abs(j - target); if e < bestErr { bestErr = e; best = i } }
+            let best = nearest(lo + min(max(f, 0), 1) * (hi - lo))
             return UInt8((Double(best) * 255 / Double(max(maxDDL, 1))).rounded())
         }
     }

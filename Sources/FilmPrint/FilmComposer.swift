@@ -50,7 +50,12 @@ public struct FilmComposer: Sendable {
 
     /// Plans and renders the film to densities, writing nothing.
     public func render(_ sheet: FilmSheet) throws -> Rendered {
-        let plan = try FilmPlan(sheet: sheet, profile: profile)
+        try render(FilmPlan(sheet: sheet, profile: profile))
+    }
+
+    /// Renders a plan to densities.
+    public func render(_ plan: FilmPlan) throws -> Rendered {
+        let sheet = plan.sheet
         let s = FilmStyle(plan: plan, profile: profile)
         var raster = DensityRaster(width: plan.pixelWidth, height: plan.pixelHeight, dpi: plan.dpi, fill: s.borderCode)
         let imagesByPosition = Dictionary(sheet.images.enumerated().map { ($1.position, $0) }, uniquingKeysWith: { _, b in b })
@@ -84,25 +89,27 @@ public struct FilmComposer: Sendable {
     /// Composes the film to the requested outputs and returns its plan (placements, statuses).
     @discardableResult
     public func compose(_ sheet: FilmSheet, to outputs: Outputs) throws -> FilmPlan {
-        let r = try render(sheet)
-        let s = FilmStyle(plan: r.plan, profile: profile)
+        let plan = try FilmPlan(sheet: sheet, profile: profile)
+        let s = FilmStyle(plan: plan, profile: profile)
+        // The PDF is drawn from the plan; only the PNGs need the density raster.
+        let raster = outputs.densityPNG != nil || outputs.previewPNG != nil ? try render(plan).raster : nil
         var jobs: [@Sendable () throws -> Void] = []
-        if let path = outputs.densityPNG {
-            jobs.append { try Self.write(path) { try AtomicOutput.write(try r.raster.pngBytes(), to: path) } }
+        if let path = outputs.densityPNG, let raster {
+            jobs.append { try Self.write(path) { try AtomicOutput.write(try raster.pngBytes(), to: path) } }
         }
         if outputs.previewPNG != nil || outputs.pdf != nil {
-            let table = display.previewTable(calibration: r.plan.calibration, minCode: s.minCode, maxCode: s.maxCode)
+            let table = display.previewTable(calibration: plan.calibration, minCode: s.minCode, maxCode: s.maxCode)
             let gray = PreviewMapping(table: table, minCode: s.minCode)
             let dpi = previewDPI, fonts = fonts
-            if let path = outputs.previewPNG {
-                jobs.append { try Self.write(path) { try AtomicOutput.write(try PNGWriter.encode(gray.preview(of: r.raster, dpi: dpi)), to: path) } }
+            if let path = outputs.previewPNG, let raster {
+                jobs.append { try Self.write(path) { try AtomicOutput.write(try PNGWriter.encode(gray.preview(of: raster, dpi: dpi)), to: path) } }
             }
             if let path = outputs.pdf {
-                jobs.append { try Self.write(path) { try FilmPDF.write(r.plan, style: s, gray: gray, fonts: fonts, to: path) } }
+                jobs.append { try Self.write(path) { try FilmPDF.write(plan, style: s, gray: gray, fonts: fonts, to: path) } }
             }
         }
         try FilmComposer.run(jobs, concurrently: concurrentOutputs)
-        return r.plan
+        return plan
     }
 
     /// Runs the output writers, on up to two threads when `concurrently` (they share nothing

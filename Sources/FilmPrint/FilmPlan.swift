@@ -43,10 +43,6 @@ public struct FilmPlan: Sendable, Equatable {
             }
             annotation = f
         }
-        let boxes = annotation?.boxes ?? 0
-        for a in sheet.annotations where !(1 ... max(boxes, 1)).contains(a.position) || boxes == 0 {
-            throw FilmPrintError.annotationPositionOutOfRange(position: a.position, boxCount: boxes, format: sheet.annotationFormatID ?? "(none)")
-        }
         let lo = sheet.calibration.minDensity, hi = sheet.calibration.maxDensity
         guard lo < hi else { throw FilmPrintError.invalidDensityRange(min: lo, max: hi, reason: "Min Density must be below Max Density") }
         guard sheet.calibration.hardcopy.illumination > 0, sheet.calibration.hardcopy.reflectedAmbientLight >= 0 else {
@@ -64,6 +60,10 @@ public struct FilmPlan: Sendable, Equatable {
         dpi = try profile.dpi(for: sheet.resolutionID)
         layout = try FilmLayout(filmSize: sheet.filmSize, orientation: sheet.orientation, format: sheet.displayFormat,
                                 annotationFormat: annotation, marginMM: profile.marginMM, gapMM: profile.gapMM)
+        let boxes = layout.annotationBoxes.count
+        for a in sheet.annotations where boxes == 0 || !(1 ... boxes).contains(a.position) {
+            throw FilmPrintError.annotationPositionOutOfRange(position: a.position, boxCount: boxes, format: sheet.annotationFormatID ?? "(none)")
+        }
         let k = dpi / Size.millimetresPerInch
         pixelWidth = Int((layout.page.width * k).rounded())
         pixelHeight = Int((layout.page.height * k).rounded())

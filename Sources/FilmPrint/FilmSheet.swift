@@ -83,11 +83,12 @@ public struct FilmImage: Sendable, Equatable {
         if let bad = samples.first(where: { $0 > maxV }) {
             throw FilmPrintError.invalidImagePixels(position: position, reason: "value \(bad) above \(maxV)")
         }
-        guard pixelAspectRatio > 0, pixelAspectRatio.isFinite else {
-            throw FilmPrintError.invalidImagePixels(position: position, reason: "pixel aspect ratio \(pixelAspectRatio)")
+        guard pixelAspectRatio >= 1e-3, pixelAspectRatio <= 1e3 else {
+            throw FilmPrintError.invalidImagePixels(position: position, reason: "pixel aspect ratio \(pixelAspectRatio) (1/1000 … 1000)")
         }
-        if let w = requestedWidthMM, !(w > 0 && w.isFinite) {
-            throw FilmPrintError.invalidImagePixels(position: position, reason: "Requested Image Size \(w) mm")
+        // Ten metres: far beyond any film, small enough that pixel arithmetic cannot overflow.
+        if let w = requestedWidthMM, !(w > 0 && w <= 10_000) {
+            throw FilmPrintError.invalidImagePixels(position: position, reason: "Requested Image Size \(w) mm (0 … 10000)")
         }
     }
 }
