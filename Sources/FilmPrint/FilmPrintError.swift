@@ -17,6 +17,10 @@ public enum FilmPrintError: Error, CustomStringConvertible, Sendable, Equatable 
     case invalidDensity(String, attribute: String)
     /// A Magnification Type (2010,0060) outside REPLICATE, BILINEAR, CUBIC, NONE, or not offered by the profile.
     case invalidMagnificationType(String)
+    /// A Smoothing Type (2010,0080) the printer profile does not list.
+    case invalidSmoothingType(String, known: [String])
+    /// Trim (2010,0140) other than YES or NO.
+    case invalidTrim(String)
     /// Polarity (2020,0020) other than NORMAL or REVERSE.
     case invalidPolarity(String)
     /// Requested Decimate/Crop Behavior (2020,0040) other than DECIMATE, CROP, FAIL.
@@ -58,6 +62,10 @@ public enum FilmPrintError: Error, CustomStringConvertible, Sendable, Equatable 
             return "\(a) \"\(v)\" is invalid; use BLACK, WHITE or the density in hundredths of OD (e.g. 150)"
         case .invalidMagnificationType(let v):
             return "Magnification Type \"\(v)\" is not supported; use REPLICATE, BILINEAR, CUBIC or NONE"
+        case .invalidSmoothingType(let v, let k):
+            return "Smoothing Type \"\(v)\" is not supported; use one of \(k.joined(separator: ", "))"
+        case .invalidTrim(let v):
+            return "Trim \"\(v)\" is invalid; use YES or NO"
         case .invalidPolarity(let v):
             return "Polarity \"\(v)\" is invalid; use NORMAL or REVERSE"
         case .invalidDecimateCropBehavior(let v):
