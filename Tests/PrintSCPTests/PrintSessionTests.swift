@@ -61,7 +61,7 @@ final class PrintSessionTests: XCTestCase {
     func testFilmBoxMakesImageBoxesAndAnswersReferences() throws {
         var (s, uid) = session()
         XCTAssertEqual(s.printSession(uid: uid).0.status, PrintStatus.noFilmBox)
-        let r = s.createFilmBox(uid: nil, attributes: filmBoxAttributes(uid), defaults: PrintServerContext.standardFilmBoxDefaults)
+        let r = s.createFilmBox(uid: nil, attributes: filmBoxAttributes(uid), defaults: try PrintServerContext.Printer(profile: PrinterProfile.load(named: PrinterProfile.defaultName), catalog: FilmSizeCatalog.load()).filmBoxDefaults)
         XCTAssertEqual(r.status, .success)
         let refs = try XCTUnwrap(r.dataSet).sequenceItems(.referencedImageBoxSequence)
         XCTAssertEqual(refs.count, 6)
@@ -72,10 +72,10 @@ final class PrintSessionTests: XCTestCase {
 
     func testDisplayFormatsAreParsedStrictly() {
         for (format, count) in [("STANDARD\\1,1", 1), ("STANDARD\\5,6", 30), ("ROW\\2,3,1", 6), ("COL\\4", 4)] {
-            XCTAssertEqual(try DisplayFormatCount.parse(format), count, format)
+            XCTAssertEqual(try ImageDisplayFormat(dicom: format).boxCount, count, format)
         }
         for format in ["Standard\\2,2", "STANDARD\\2.3", "STANDARD\\2", "STANDARD\\0,1", "ROW\\", "COL\\1,,2", "STANDARD\\2,2\\", "SLIDE"] {
-            XCTAssertThrowsError(try DisplayFormatCount.parse(format), format)
+            XCTAssertThrowsError(try ImageDisplayFormat(dicom: format), format)
             var (s, uid) = session()
             let r = s.createFilmBox(uid: nil, attributes: filmBoxAttributes(uid, format: format), defaults: DataSet())
             XCTAssertEqual(r.status, .invalidAttributeValue, format)

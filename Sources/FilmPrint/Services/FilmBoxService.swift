@@ -12,7 +12,8 @@ public struct FilmBoxService: DIMSEService {
         var attributes = try request.attributes()
         let clamped = clampDensities(&attributes)
         var r = context.printAssociation(server).session.withLock {
-            $0.createFilmBox(uid: request.command.affectedSOPInstanceUID, attributes: attributes, defaults: server.printer.filmBoxDefaults)
+            $0.createFilmBox(uid: request.command.affectedSOPInstanceUID, attributes: attributes, defaults: server.printer.filmBoxDefaults,
+                             check: server.printer.check(filmBox:))
         }
         if clamped && r.status.isSuccess { r.status = PrintStatus.densityOutOfRange; r.errorComment = "Min/Max Density outside the printer's range: its own are used" }
         return r
@@ -21,7 +22,8 @@ public struct FilmBoxService: DIMSEService {
     public func nSet(_ request: DIMSERequest, context: AssociationContext) async throws -> DIMSEResponse {
         var attributes = try request.attributes()
         let clamped = clampDensities(&attributes)
-        var r = context.printAssociation(server).session.withLock { $0.setFilmBox(uid: request.command.sopInstanceUID ?? "", attributes: attributes) }
+        var r = context.printAssociation(server).session.withLock { $0.setFilmBox(uid: request.command.sopInstanceUID ?? "", attributes: attributes,
+                                                                                    check: server.printer.check(filmBox:)) }
         if clamped && r.status.isSuccess { r.status = PrintStatus.densityOutOfRange }
         return r
     }

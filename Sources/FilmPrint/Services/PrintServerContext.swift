@@ -7,14 +7,66 @@ import Synchronization
 public final class PrintServerContext: Sendable {
     public struct Printer: Sendable {
         /// Printer Name (2110,0030).
-        public var name: String = "LIGHTBOX"
+        public var name: String
+        /// What this printer can do (Layouts/printers/*.json): sizes, formats, densities, resolution.
+        public var profile: PrinterProfile
+        public var catalog: FilmSizeCatalog
         /// Film box attributes answered when the SCU leaves them out (PS3.3 C.13.3: the SCP's defaults).
-        public var filmBoxDefaults: DataSet = PrintServerContext.standardFilmBoxDefaults
+        public var filmBoxDefaults: DataSet
         /// Annotation boxes per Annotation Display Format ID (PS3.3 C.13.3).
-        public var annotationPositions: [String: Int] = ["LABEL": 1, "BOTTOM": 1, "COMBINED": 2]
+        public var annotationPositions: [String: Int]
         /// Min/Max Density this printer can reach, in hundredths of OD (requests outside answer B605).
-        public var densityRange: ClosedRange<Int> = 10 ... 360
-        public init() {}
+        public var densityRange: ClosedRange<Int>
+
+        public init(name: String = "LIGHTBOX", profile: PrinterProfile, catalog: FilmSizeCatalog) {
+            self.name = name; self.profile = profile; self.catalog = catalog
+            annotationPositions = profile.annotationFormats.mapValues(\.boxes)
+            densityRange = Int((profile.minDensity * 100).rounded()) ... Int((profile.maxDensity * 100).rounded())
+            var ds = DataSet()
+            try? ds.set(.filmOrientation, .CS, "PORTRAIT")
+            try? ds.set(.filmSizeID, .CS, profile.filmSizes.first ?? "14INX17IN")
+            try? ds.set(.magnificationType, .CS, profile.defaultMagnificationType)
+            try? ds.set(.borderDensity, .CS, profile.defaultBorderDensity)
+            try? ds.set(.emptyImageDensity, .CS, profile.defaultEmptyImageDensity)
+            ds.set(.minDensity, uint16: UInt16(densityRange.lowerBound))
+            ds.set(.maxDensity, uint16: UInt16(densityRange.upperBound))
+            try? ds.set(.trim, .CS, "NO")
+            ds.set(.illumination, uint16: UInt16(min(65535, profile.illumination.rounded())))
+            ds.set(.reflectedAmbientLight, uint16: UInt16(min(65535, profile.reflectedAmbientLight.rounded())))
+            try? ds.set(.requestedResolutionID, .CS, "STANDARD")
+            filmBoxDefaults = ds
+        }
+
+        /// Checks a film box's attributes against the profile (a film size, format, magnification,
+        /// smoothing or annotation format this printer does not have: 0106, naming the attribute).
+        public func check(filmBox ds: DataSet) -> AttributeFailure? {
+            do {
+                _ = try FilmSheet(filmBox: ds, profile: profile, catalog: catalog)
+                return nil
+            } catch let e as FilmPrintError {
+                return AttributeFailure(status: .invalidAttributeValue, tag: Self.tag(of: e), reason: "\(e)")
+            } catch {
+                return AttributeFailure(status: .invalidAttributeValue, tag: .imageDisplayFormat, reason: "\(error)")
+            }
+        }
+
+        static func tag(of e: FilmPrintError) -> Tag {
+            switch e {
+            case .invalidDisplayFormat, .unsupportedDisplayFormat, .displayFormatTooLarge: return .imageDisplayFormat
+            case .unknownFilmSize: return .filmSizeID
+            case .invalidOrientation: return .filmOrientation
+            case .invalidDensity(_, let attribute): return attribute.hasPrefix("Border") ? .borderDensity : attribute.hasPrefix("Empty") ? .emptyImageDensity
+                : attribute.hasPrefix("Max") ? .maxDensity : .minDensity
+            case .invalidMagnificationType: return .magnificationType
+            case .invalidSmoothingType: return .smoothingType
+            case .invalidTrim: return .trim
+            case .unknownAnnotationFormat: return .annotationDisplayFormatID
+            case .unknownResolution: return .requestedResolutionID
+            case .invalidDensityRange: return .minDensity
+            case .invalidPresentationLUT: return .referencedPresentationLUTSequence
+            default: return .imageDisplayFormat
+            }
+        }
     }
 
     public let printer: Printer
@@ -26,22 +78,6 @@ public final class PrintServerContext: Sendable {
 
     public var spool: PrintSpool { printerRef.spool }
     public var board: PrintJobBoard { printerRef.board }
-
-    public static var standardFilmBoxDefaults: DataSet {
-        var ds = DataSet()
-        try? ds.set(.filmOrientation, .CS, "PORTRAIT")
-        try? ds.set(.filmSizeID, .CS, "14INX17IN")
-        try? ds.set(.magnificationType, .CS, "CUBIC")
-        try? ds.set(.borderDensity, .CS, "BLACK")
-        try? ds.set(.emptyImageDensity, .CS, "BLACK")
-        ds.set(.minDensity, uint16: 20)
-        ds.set(.maxDensity, uint16: 300)
-        try? ds.set(.trim, .CS, "NO")
-        ds.set(.illumination, uint16: 2000)
-        ds.set(.reflectedAmbientLight, uint16: 10)
-        try? ds.set(.requestedResolutionID, .CS, "STANDARD")
-        return ds
-    }
 
     /// The services of a Basic Grayscale Print Management SCP (PS3.4 Annex H) sharing this context,
     /// in the order the registry needs (member SOP classes before the meta SOP class that names them).

@@ -36,7 +36,7 @@ public enum PrintAttributeRules {
     /// Basic Film Box, PS3.4 Table H.4-5 / PS3.3 C.13.3 and C.13.8.
     public static let filmBox: [AttributeRule] = [
         AttributeRule(.imageDisplayFormat, .custom { v in
-            do { _ = try DisplayFormatCount.parse(v); return nil } catch { return "\(error)" }
+            do { _ = try ImageDisplayFormat(dicom: v); return nil } catch { return "\(error)" }
         }, requiredOnCreate: true),
         AttributeRule(.referencedFilmSessionSequence, .sequence, requiredOnCreate: true),
         AttributeRule(.annotationDisplayFormatID, .text),
@@ -81,29 +81,4 @@ public enum PrintAttributeRules {
         AttributeRule(.presentationLUTSequence, .sequence),
         AttributeRule(.presentationLUTShape, .terms(["IDENTITY", "LIN OD"])),
     ]
-}
-
-/// The number of image boxes of an Image Display Format (PS3.3 C.13.8), parsed strictly:
-/// `STANDARD\C,R` (columns, rows), `ROW\r1,r2,…` (images per row), `COL\c1,c2,…` (per column).
-public enum DisplayFormatCount {
-    public struct Invalid: Error, CustomStringConvertible, Sendable {
-        public var value: String
-        public var description: String { "'\(value)' is not STANDARD\\C,R, ROW\\n,… or COL\\n,… with counts 1-99" }
-    }
-
-    public static func parse(_ value: String) throws(Invalid) -> Int {
-        let parts = value.split(separator: "\\", omittingEmptySubsequences: false)
-        guard parts.count == 2, ["STANDARD", "ROW", "COL"].contains(String(parts[0])) else { throw Invalid(value: value) }
-        let numbers = parts[1].split(separator: ",", omittingEmptySubsequences: false).map { s -> Int? in
-            guard !s.isEmpty, s.allSatisfy(\.isASCII), s.allSatisfy(\.isNumber), let n = Int(s), (1 ... 99).contains(n) else { return nil }
-            return n
-        }
-        guard !numbers.isEmpty, numbers.allSatisfy({ $0 != nil }) else { throw Invalid(value: value) }
-        let n = numbers.map { $0! }
-        if parts[0] == "STANDARD" {
-            guard n.count == 2 else { throw Invalid(value: value) }
-            return n[0] * n[1]
-        }
-        return n.reduce(0, +)
-    }
 }

@@ -93,7 +93,8 @@ public struct PrintSession: Sendable {
     /// box per position of the display format and the annotation boxes of its format, and answers
     /// every attribute with the printer's defaults, plus the Referenced Image Box and Referenced
     /// Basic Annotation Box Sequences.
-    public mutating func createFilmBox(uid proposed: String?, attributes: DataSet, defaults: DataSet) -> DIMSEResponse {
+    public mutating func createFilmBox(uid proposed: String?, attributes: DataSet, defaults: DataSet,
+                                       check: (DataSet) -> AttributeFailure? = { _ in nil }) -> DIMSEResponse {
         guard let session = sessionUID else {
             return DIMSEResponse(status: .invalidObjectInstance, errorComment: "no film session: N-CREATE a Basic Film Session first")
         }
@@ -108,7 +109,8 @@ public struct PrintSession: Sendable {
             return AttributeFailure(status: .invalidAttributeValue, tag: .referencedPresentationLUTSequence,
                                     reason: "Presentation LUT \(lut) does not exist").response
         }
-        let count = (try? DisplayFormatCount.parse(attributes.string(.imageDisplayFormat) ?? "")) ?? 0
+        if let failure = check(attributes) { return failure.response }
+        let count = (try? ImageDisplayFormat(dicom: attributes.string(.imageDisplayFormat) ?? ""))?.boxCount ?? 0
         let uid = proposed.flatMap { $0.isEmpty ? nil : $0 } ?? UIDGenerator.makeUID()
         var merged = defaults
         for e in attributes.elements { merged.insert(e) }
@@ -127,7 +129,7 @@ public struct PrintSession: Sendable {
         return DIMSEResponse(status: .success, dataSet: response, affectedSOPInstanceUID: uid)
     }
 
-    public mutating func setFilmBox(uid: String, attributes: DataSet) -> DIMSEResponse {
+    public mutating func setFilmBox(uid: String, attributes: DataSet, check: (DataSet) -> AttributeFailure? = { _ in nil }) -> DIMSEResponse {
         guard let i = filmBoxes.firstIndex(where: { $0.uid == uid }) else { return Self.noSuchInstance(uid) }
         for tag in [Tag.imageDisplayFormat, .filmSizeID, .filmOrientation, .annotationDisplayFormatID, .referencedFilmSessionSequence]
             where attributes[tag] != nil {
@@ -135,7 +137,10 @@ public struct PrintSession: Sendable {
             return AttributeFailure(status: .noSuchAttribute, tag: tag, reason: "\(tag) can only be given at N-CREATE").response
         }
         if let failure = PrintAttributeRules.filmBox.validate(attributes, creating: false) { return failure.response }
-        for e in attributes.elements { filmBoxes[i].attributes.insert(e) }
+        var merged = filmBoxes[i].attributes
+        for e in attributes.elements { merged.insert(e) }
+        if let failure = check(merged) { return failure.response }
+        filmBoxes[i].attributes = merged
         return DIMSEResponse(status: .success, dataSet: attributes)
     }
 

@@ -27,17 +27,28 @@ struct PrintServerCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Spool folder: queue/, done/, failed/ and the films.") var spool: String
     @Option(name: .long, help: "Address to listen on.") var host: String = "0.0.0.0"
     @Option(name: .customLong("max-associations"), help: "Associations served at once.") var maxAssociations = 64
+    @Option(name: .long, help: "Printer profile in Layouts/printers (lightbox-dry: film on a light box; paper).") var profile = "lightbox-dry"
+    @Option(name: .customLong("display-curve"), help: "Preview PNGs for this display: a characteristic curve file as dcmdspfn reads (default: an ideal GSDF display).")
+    var displayCurve: String?
     @Flag(name: [.customShort("v"), .long], help: "Print every association and request.") var verbose = false
+    @Flag(name: .customLong("no-render"), help: ArgumentHelp("Spool jobs without rendering them (tests of crash recovery).", visibility: .hidden))
+    var noRender = false
 
     func run() async throws {
         let filmPrinter: FilmPrinter
+        let printer: PrintServerContext.Printer
         do {
             let spoolFolder = try PrintSpool(folder: spool)
-            filmPrinter = FilmPrinter(spool: spoolFolder, output: spool + "/films", renderer: ComposerRenderer())
+            let loaded = try PrinterProfile.load(named: profile)
+            let catalog = try FilmSizeCatalog.load()
+            let display = try displayCurve.map { try DisplayCharacteristic(monitorFile: $0) } ?? .gsdf()
+            printer = PrintServerContext.Printer(name: aeTitle, profile: loaded, catalog: catalog)
+            filmPrinter = FilmPrinter(spool: spoolFolder, output: spool + "/films",
+                                      renderer: try ComposerRenderer(profile: loaded, catalog: catalog, display: display))
         } catch {
-            printError("error: \(spool): \(error)"); throw ExitCode(2)
+            printError("error: \(error)"); throw ExitCode(2)
         }
-        let context = PrintServerContext(printer: PrintServerContext.Printer(), filmPrinter: filmPrinter)
+        let context = PrintServerContext(printer: printer, filmPrinter: filmPrinter)
         let policy = AssociationPolicy(aeTitle: aeTitle, maxAssociations: maxAssociations)
         let server: DICOMServer
         do {
@@ -51,7 +62,8 @@ struct PrintServerCommand: AsyncParsableCommand {
         }
         let pending = filmPrinter.spool.pending().count
         writeOut("print-server \(aeTitle) listening on port \(server.port), spool \(spool)\(pending > 0 ? ", \(pending) job(s) left from the last run" : "")\n")
-        let worker = Task { await filmPrinter.run() }
+        let noRender = self.noRender
+        let worker = Task { if !noRender { await filmPrinter.run() } }
         Task {
             for await e in server.events {
                 switch e {

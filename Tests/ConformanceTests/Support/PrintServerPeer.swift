@@ -9,17 +9,19 @@ final class PrintServerPeer {
     let aeTitle: String
     private let process: Process
 
-    init(aeTitle: String = "LIGHTBOX_PRINT", extraArguments: [String] = []) throws {
+    /// `spool`: an existing spool folder (a restart); default a new one in `folder`.
+    init(aeTitle: String = "LIGHTBOX_PRINT", spool: String? = nil, extraArguments: [String] = []) throws {
         let lightbox = try RenderConformanceTests.lightboxBinary()
         self.aeTitle = aeTitle
         port = NetworkTestSupport.freePort()
         folder = try NetworkTestSupport.temporaryDirectory("print")
-        process = try NetworkTestSupport.launch(lightbox, ["print-server", "--port", "\(port)", "--aet", aeTitle, "--spool", folder + "/spool", "-v"]
+        self.spool = spool ?? folder + "/spool"
+        process = try NetworkTestSupport.launch(lightbox, ["print-server", "--port", "\(port)", "--aet", aeTitle, "--spool", self.spool, "-v"]
                                                 + extraArguments, log: folder + "/server.log")
         do { try NetworkTestSupport.waitForListener(port: port, timeout: 30) } catch { stop(); throw error }
     }
 
-    var spool: String { folder + "/spool" }
+    let spool: String
     var isRunning: Bool { process.isRunning }
     var log: String { (try? String(contentsOfFile: folder + "/server.log", encoding: .utf8)) ?? "" }
 
