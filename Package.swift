@@ -7,6 +7,7 @@
 //   Network          Upper Layer, DIMSE, SCP/SCU on SwiftNIO               -> DICOM
 //   Synthesis        synthetic studies for tests, benchmarks and the demo  -> DICOM
 //   Media            profiles, file sets, DICOMDIR (PS3.10/11/12)          -> DICOM, Imaging
+//   FilmPrint        film composition and calibration (PS3.3 C.13, PS3.14) -> DICOM, Imaging, Graphics
 //   lightbox         the command-line program                              -> all
 import PackageDescription
 
@@ -18,6 +19,7 @@ let package = Package(
         .library(name: "DICOM", targets: ["DICOM"]),
         .library(name: "Imaging", targets: ["Imaging"]),
         .library(name: "Network", targets: ["Network"]),
+        .library(name: "FilmPrint", targets: ["FilmPrint"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -82,11 +84,16 @@ let package = Package(
         // disc building (staging, IHE PDI, ISO 9660 through libisoburn, read-back through libcdio).
         .target(name: "Media", dependencies: ["DICOM", "Imaging", "Graphics", "Resources", "CIsoburn", "CCdio"], path: "Sources/Media"),
 
+        // Print Management (PS3.4 Annex H, PS3.3 C.13, PS3.14): the print SCP's services over
+        // Network's service framework, the durable spool, film sizes, display formats and printer
+        // profiles (Layouts/), P-value → optical density, films to PDF, density PNG and preview.
+        .target(name: "FilmPrint", dependencies: ["DICOM", "Imaging", "Network", "Graphics", "Resources"], path: "Sources/FilmPrint"),
+
         // The command-line program: thin, parses options and calls modules.
         .executableTarget(
             name: "lightbox",
             dependencies: [
-                "DICOM", "Imaging", "Network", "Synthesis", "Media", "Graphics",
+                "DICOM", "Imaging", "Network", "Synthesis", "Media", "Graphics", "FilmPrint",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -113,7 +120,9 @@ let package = Package(
             path: "Tests/NetworkTests"),
         .testTarget(name: "SynthesisTests", dependencies: ["Synthesis", "DICOM"], path: "Tests/SynthesisTests"),
         .testTarget(name: "MediaTests", dependencies: ["Media", "DICOM", "Imaging", "TestSupport"], path: "Tests/MediaTests"),
+        .testTarget(name: "FilmPrintTests", dependencies: ["FilmPrint", "DICOM", "Imaging", "Graphics"], path: "Tests/FilmPrintTests"),
         .testTarget(name: "GraphicsTests", dependencies: ["Graphics"], path: "Tests/GraphicsTests"),
+        .testTarget(name: "PrintSCPTests", dependencies: ["FilmPrint", "Network", "DICOM", "TestSupport"], path: "Tests/PrintSCPTests"),
         .testTarget(name: "ConformanceTests", dependencies: ["DICOM", "Imaging", "Synthesis", "Network", "Media", "Graphics", "TestSupport"], path: "Tests/ConformanceTests"),
     ]
 )

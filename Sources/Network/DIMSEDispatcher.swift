@@ -173,6 +173,7 @@ final class DIMSEDispatcher {
     private func respond(to request: DIMSECommand, contextID: UInt8, syntax: TransferSyntax, with response: DIMSEResponse) {
         let (command, dataSet) = Self.responseCommand(response, to: request, syntax: syntax)
         send(command, dataSet: dataSet, contextID: contextID)
+        if !ended, let after = response.afterResponse { after() }
     }
 
     func send(_ command: DIMSECommand, dataSet: ByteBuffer?, contextID: UInt8) {

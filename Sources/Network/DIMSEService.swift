@@ -29,6 +29,10 @@ public struct DIMSEResponse: Sendable {
     public var offendingElements: [Tag] = []
     /// C-GET / C-MOVE: the sub-operation counts (PS3.7 §9.1.3, §9.1.4).
     public var subOperations: SubOperationCounts?
+    /// Runs on the association's event loop right after this response was written: for requests
+    /// that must follow it, e.g. the N-EVENT-REPORTs of a print job (PS3.4 §H.4.6) that the SCU
+    /// expects after the N-ACTION response. Not run when the association ended first.
+    public var afterResponse: (@Sendable () -> Void)?
 
     public init(status: DIMSEStatus, dataSet: DataSet? = nil, errorComment: String? = nil, affectedSOPInstanceUID: String? = nil,
                 subOperations: SubOperationCounts? = nil) {

@@ -58,10 +58,31 @@ public struct HardcopyCalibration: Sendable, Equatable {
     /// the P-Value selects a JND index evenly between the film's darkest and lightest luminance
     /// (GSDF, PS3.14 §6–7), whose luminance is then turned into a density.
     public func opticalDensity(pValue p: Int, bits: Int) -> Double {
-        let maxP = Double((1 << bits) - 1)
-        let r = luminanceRange
-        let l = GSDF.luminance(pValue: Double(p), maxP: maxP, minLuminance: r.lowerBound, maxLuminance: r.upperBound)
+        opticalDensity(normalizedPValue: Double(p) / Double((1 << bits) - 1))
+    }
+
+    /// The optical density for a P-Value as a fraction of its range (0 = black, 1 = white), so
+    /// P-Values of any depth (8, 12, or a Presentation LUT's 10–16 bits) share one calibration.
+    public func opticalDensity(normalizedPValue f: Double) -> Double {
+        // The ends are the film's own densities exactly (Eq. 1 and Eq. 2 are inverse only to ~0.05 JND).
+        if f <= 0 { return maxDensity }
+        if f >= 1 { return minDensity }
+        let r = jndRange
+        let l = GSDF.luminance(jnd: r.lowerBound + min(max(f, 0), 1) * (r.upperBound - r.lowerBound))
         return min(max(opticalDensity(luminance: l), minDensity), maxDensity)
+    }
+
+    /// JND indices (PS3.14 §7) of the film's darkest and lightest luminance.
+    public var jndRange: ClosedRange<Double> {
+        let r = luminanceRange
+        return GSDF.jnd(luminance: r.lowerBound) ... GSDF.jnd(luminance: r.upperBound)
+    }
+
+    /// Where density `d` lies in the film's JND range: 0 at Max Density, 1 at Min Density. The
+    /// inverse of `opticalDensity(normalizedPValue:)`, used to show a film on a display.
+    public func normalizedJND(opticalDensity d: Double) -> Double {
+        let r = jndRange
+        return (GSDF.jnd(luminance: luminance(opticalDensity: d)) - r.lowerBound) / (r.upperBound - r.lowerBound)
     }
 
     /// Densities of every P-Value of `bits` bits, index = P-Value.

@@ -1,0 +1,32 @@
+import Foundation
+import XCTest
+
+/// `lightbox print-server` started for a test on a free port with a temporary spool; stopped (and
+/// its folder removed) by `stop()`.
+final class PrintServerPeer {
+    let port: Int
+    let folder: String
+    let aeTitle: String
+    private let process: Process
+
+    /// `spool`: an existing spool folder (a restart); default a new one in `folder`.
+    init(aeTitle: String = "LIGHTBOX_PRINT", spool: String? = nil, extraArguments: [String] = []) throws {
+        let lightbox = try RenderConformanceTests.lightboxBinary()
+        self.aeTitle = aeTitle
+        port = NetworkTestSupport.freePort()
+        folder = try NetworkTestSupport.temporaryDirectory("print")
+        self.spool = spool ?? folder + "/spool"
+        process = try NetworkTestSupport.launch(lightbox, ["print-server", "--port", "\(port)", "--aet", aeTitle, "--spool", self.spool, "-v"]
+                                                + extraArguments, log: folder + "/server.log")
+        do { try NetworkTestSupport.waitForListener(port: port, timeout: 30) } catch { stop(); throw error }
+    }
+
+    let spool: String
+    var isRunning: Bool { process.isRunning }
+    var log: String { (try? String(contentsOfFile: folder + "/server.log", encoding: .utf8)) ?? "" }
+
+    func stop(keepFolder: Bool = false) {
+        NetworkTestSupport.stop(process)
+        if !keepFolder { try? FileManager.default.removeItem(atPath: folder) }
+    }
+}
