@@ -23,8 +23,9 @@ APT_PACKAGES=(
   # scripts): openssl makes the TLS test certificates and is the TLS client of the BCP 195 test;
   # libjpeg-tools (`jpeg`) writes lossless JPEG with restart intervals; mount/umount (tmpfs for
   # full-disk tests), timeout and sha256sum (coreutils), sh (dash) and python3 (XML checks) are
-  # usually present, but are named so that a minimal system gets them too
-  openssl libjpeg-tools mount coreutils dash python3
+  # usually present, but are named so that a minimal system gets them too; strace shows the
+  # store-server's fsync/rename order
+  openssl libjpeg-tools mount coreutils dash python3 strace
 )
 
 missing=()
