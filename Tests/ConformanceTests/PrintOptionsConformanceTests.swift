@@ -74,6 +74,16 @@ final class PrintOptionsConformanceTests: XCTestCase {
         for b in ["DECIMATE", "CROP", "FAIL"] { image("RequestedDecimateCropBehavior", b, 0x0000) }
         image("RequestedDecimateCropBehavior", "SQUEEZE", 0x0106)
         rows.append(Row(name: "12-bit image", level: "imagebox", image: ["bits": 12], step: "imagebox", status: 0))
+        // Image larger than its box: a 14×17 in film at 300 dpi has boxes of ~800 printer pixels in
+        // STANDARD\\5,6; at one printer pixel per image pixel (NONE) a 1200² image does not fit.
+        let big: [String: Any] = ["bits": 8, "rows": 1200, "cols": 1200]
+        for (behavior, status) in [("CROP", 0xB609), ("DECIMATE", 0xB60A), ("FAIL", 0xC603)] {
+            rows.append(Row(name: "image larger than its box, \(behavior)", level: "imagebox",
+                            attrs: ["MagnificationType": "NONE", "RequestedDecimateCropBehavior": behavior],
+                            format: "STANDARD\\5,6", image: big, step: "imagebox", status: status))
+        }
+        rows.append(Row(name: "image larger than its box, magnified to fit", level: "imagebox", format: "STANDARD\\5,6",
+                        image: big, step: "imagebox", status: 0xB604))
         rows.append(Row(name: "pixel data of the wrong size", level: "imagebox", image: ["bits": 12, "wrong_size": true], step: "imagebox", status: 0x0106))
         rows.append(Row(name: "unknown image box", level: "imagebox", image: ["bits": 8], unknownUID: true, step: "imagebox", status: 0x0112))
         // Actions (PS3.4 §H.4.1.2.4, §H.4.2.2.4)

@@ -11,9 +11,30 @@ public struct ImageBoxService: DIMSEService {
         .memory(limit: 64 << 20)
     }
 
+    /// N-SET (PS3.4 §H.4.3.2.1). An image larger than its box is answered as the composer will
+    /// print it (PS3.4 §H.4.3.1.2.1): demagnified B604, cropped B609, decimated B60A, or refused
+    /// C603 when Requested Decimate/Crop Behavior is FAIL (the box then stays empty).
     public func nSet(_ request: DIMSERequest, context: AssociationContext) async throws -> DIMSEResponse {
         let attributes = try request.attributes()
-        return context.printAssociation(server).session.withLock { $0.setImageBox(uid: request.command.sopInstanceUID ?? "", attributes: attributes) }
+        let uid = request.command.sopInstanceUID ?? ""
+        return context.printAssociation(server).session.withLock { s in
+            var placement: DIMSEStatus?
+            if attributes[.basicGrayscaleImageSequence] != nil, let box = s.imageBox(uid) {
+                var merged = box.attributes
+                for e in attributes.elements { merged.insert(e) }
+                placement = server.printer.placement(filmBox: box.filmBox, imageBox: merged, position: box.position)
+            }
+            if let placement, placement.isFailure {
+                return DIMSEResponse(status: placement, errorComment: "the image is larger than its box and Requested Decimate/Crop Behavior is FAIL")
+            }
+            var r = s.setImageBox(uid: uid, attributes: attributes)
+            if r.status == .success, let placement {
+                r.status = placement
+                r.errorComment = placement == PrintStatus.demagnified ? "demagnified to fit its box"
+                    : placement == PrintStatus.cropped ? "cropped to fit its box" : "decimated to fit its box"
+            }
+            return r
+        }
     }
 }
 

@@ -50,6 +50,18 @@ public final class PrintServerContext: Sendable {
             }
         }
 
+        /// The status an image box's image gets in its box (nil: it fits, or it cannot be judged
+        /// here and the other checks answer): B604, B609, B60A or C603 (PS3.4 §H.4.3.1.2.1).
+        public func placement(filmBox: DataSet, imageBox: DataSet, position: Int) -> DIMSEStatus? {
+            guard var sheet = try? FilmSheet(filmBox: filmBox, profile: profile, catalog: catalog) else { return nil }
+            let behavior = DecimateCropBehavior(rawValue: profile.defaultDecimateCropBehavior) ?? .decimate
+            guard let image = try? FilmImage(imageBox: imageBox, position: position, defaultDecimateCrop: behavior) else { return nil }
+            sheet.images = [image]
+            guard let plan = try? FilmPlan(sheet: sheet, profile: profile),
+                  let status = plan.placements.first(where: { $0.position == position })?.outcome.status else { return nil }
+            return DIMSEStatus(status)
+        }
+
         static func tag(of e: FilmPrintError) -> Tag {
             switch e {
             case .invalidDisplayFormat, .unsupportedDisplayFormat, .displayFormatTooLarge: return .imageDisplayFormat

@@ -184,6 +184,12 @@ public struct PrintSession: Sendable {
         return DIMSEResponse(status: .success)
     }
 
+    /// The film box attributes and the position of an image box.
+    public func imageBox(_ uid: String) -> (filmBox: DataSet, position: Int, attributes: DataSet)? {
+        guard let (f, b) = imageBoxIndex(uid) else { return nil }
+        return (filmBoxes[f].attributes, filmBoxes[f].imageBoxes[b].position, filmBoxes[f].imageBoxes[b].attributes)
+    }
+
     private func imageBoxIndex(_ uid: String) -> (Int, Int)? {
         for (f, box) in filmBoxes.enumerated() {
             if let b = box.imageBoxes.firstIndex(where: { $0.uid == uid }) { return (f, b) }
