@@ -120,8 +120,8 @@ let package = Package(
             path: "Tests/NetworkTests"),
         .testTarget(name: "SynthesisTests", dependencies: ["Synthesis", "DICOM"], path: "Tests/SynthesisTests"),
         .testTarget(name: "MediaTests", dependencies: ["Media", "DICOM", "Imaging", "TestSupport"], path: "Tests/MediaTests"),
-        .testTarget(name: "FilmPrintTests", dependencies: ["FilmPrint", "DICOM", "Imaging", "Graphics"], path: "Tests/FilmPrintTests"),
-        .testTarget(name: "GraphicsTests", dependencies: ["Graphics"], path: "Tests/GraphicsTests"),
+        .testTarget(name: "FilmPrintTests", dependencies: ["FilmPrint", "DICOM", "Imaging", "Graphics", "TestSupport"], path: "Tests/FilmPrintTests"),
+        .testTarget(name: "GraphicsTests", dependencies: ["Graphics", "TestSupport"], path: "Tests/GraphicsTests"),
         .testTarget(name: "PrintSCPTests", dependencies: ["FilmPrint", "Network", "DICOM", "TestSupport"], path: "Tests/PrintSCPTests"),
         .testTarget(name: "ConformanceTests", dependencies: ["DICOM", "Imaging", "Synthesis", "Network", "Media", "Graphics", "TestSupport"], path: "Tests/ConformanceTests"),
     ]

@@ -41,14 +41,8 @@ pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done; rm -rf "$work"; }
 trap cleanup EXIT
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
-wait_port() {
-  for _ in $(seq 1 100); do
-    python3 -c "import socket,sys; s=socket.socket(); sys.exit(s.connect_ex(('127.0.0.1',$1)))" && return 0
-    sleep 0.1
-  done
-  echo "bench-network: nothing listens on port $1" >&2; exit 1
-}
+BENCH_NAME=bench-network
+source "$(dirname "$0")/bench-lib.sh"
 
 mkdir -p "$work/dcmtk" "$work/lightbox"
 p1=$(free_port)

@@ -55,14 +55,8 @@ cleanup() {
   rm -rf "$RUN"
 }
 trap cleanup EXIT
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
-wait_port() {
-  for _ in $(seq 1 300); do
-    python3 -c "import socket,sys; s=socket.socket(); sys.exit(s.connect_ex(('127.0.0.1',$1)))" && return 0
-    sleep 0.1
-  done
-  echo "bench-qr: nothing listens on port $1" >&2; exit 1
-}
+BENCH_NAME=bench-qr
+source "$(dirname "$0")/bench-lib.sh"
 uid() { dcmdump -q +P "$1" "$2" | sed -n 's/.*\[\([0-9.]*\)\].*/\1/p' | head -n 1; }
 
 P_DICOM=$(free_port); P_HTTP=$(free_port); P_SCP=$(free_port); P_LB=$(free_port)

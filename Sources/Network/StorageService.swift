@@ -101,7 +101,7 @@ public struct StorageService: DIMSEService {
 
     /// Now as ISO 8601 UTC ("2024-05-01T12:00:00Z"), the form ISO8601DateFormatter writes, without
     /// building a formatter (ICU) for every object received.
-    static func utcTimestamp(_ t: time_t = time(nil)) -> String {
+    public static func utcTimestamp(_ t: time_t = time(nil)) -> String {
         var t = t, parts = tm()
         gmtime_r(&t, &parts)
         var buffer = [CChar](repeating: 0, count: 32)

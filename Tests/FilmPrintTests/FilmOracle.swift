@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import XCTest
 
 /// Outside references for film tests: poppler-utils (pdfinfo, pdffonts, pdftotext), DCMTK
@@ -7,16 +8,11 @@ import XCTest
 /// never a skip; in a plain `swift test` it is skipped with the reason (as MediaTests'
 /// TestRequirement and GraphicsTests' Poppler do).
 enum FilmOracle {
-    struct Unmet: Error, CustomStringConvertible { var description: String }
+    /// An oracle ran and failed (a thrown error: the test fails).
+    struct OracleFailed: Error, CustomStringConvertible { var description: String }
 
     static func tool(_ name: String, package: String) throws -> String {
-        for dir in (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":") {
-            let p = "\(dir)/\(name)"
-            if FileManager.default.isExecutableFile(atPath: p) { return p }
-        }
-        let why = "oracle missing: \(name) (Debian package \(package)); `make deps` installs it"
-        if ProcessInfo.processInfo.environment["LIGHTBOX_REQUIRE_ORACLES"] == "1" { throw Unmet(description: why) }
-        throw XCTSkip(why)
+        try TestRequirement.tool(name, package: package)
     }
 
     /// Runs a tool, returns standard output; a non-zero exit is an error naming stderr.
@@ -32,7 +28,7 @@ enum FilmOracle {
         let e = err.fileHandleForReading.readDataToEndOfFile()
         p.waitUntilExit()
         guard p.terminationStatus == 0 else {
-            throw Unmet(description: "\(name) \(args.joined(separator: " ")) exited \(p.terminationStatus): \(String(decoding: e, as: UTF8.self))")
+            throw OracleFailed(description: "\(name) \(args.joined(separator: " ")) exited \(p.terminationStatus): \(String(decoding: e, as: UTF8.self))")
         }
         return String(decoding: o, as: UTF8.self)
     }
@@ -44,7 +40,7 @@ enum FilmOracle {
             let f = line.split(separator: " ")
             if let xi = f.firstIndex(of: "x"), let w = Double(f[xi - 1]), let h = Double(f[xi + 1]) { return (w, h) }
         }
-        throw Unmet(description: "pdfinfo printed no page size for \(pdf): \(info)")
+        throw OracleFailed(description: "pdfinfo printed no page size for \(pdf): \(info)")
     }
 
     struct PNGMeasure: Decodable {

@@ -1,21 +1,13 @@
 import Foundation
+import TestSupport
 import XCTest
 
 /// poppler-utils (pdffonts, pdftotext, pdfinfo, pdftoppm) as oracles. A missing tool fails the
 /// test under `LIGHTBOX_REQUIRE_ORACLES=1` (`make test`), and only fails it (a thrown error, no
 /// skip), like ConformanceTests' Oracles; in a plain `swift test` it skips it.
 enum Poppler {
-    /// Thrown when a tool is missing under `make test`: XCTest records it as the test's failure.
-    struct OracleMissing: Error, CustomStringConvertible { var description: String }
-
     static func tool(_ name: String, file: StaticString = #filePath, line: UInt = #line) throws -> String {
-        for dir in (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":") {
-            let p = "\(dir)/\(name)"
-            if FileManager.default.isExecutableFile(atPath: p) { return p }
-        }
-        let what = "oracle missing: \(name) (Debian package poppler-utils); `make deps` installs it"
-        if ProcessInfo.processInfo.environment["LIGHTBOX_REQUIRE_ORACLES"] == "1" { throw OracleMissing(description: what) }
-        throw XCTSkip(what)
+        try TestRequirement.tool(name, package: "poppler-utils")
     }
 
     /// Runs a poppler tool and returns its standard output; fails on a non-zero status.

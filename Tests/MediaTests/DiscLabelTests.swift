@@ -1,5 +1,6 @@
 import Foundation
 @testable import Media
+import TestSupport
 import XCTest
 
 /// Disc label and case insert PDF (IHE PDI label content) for a Chinese patient, checked with

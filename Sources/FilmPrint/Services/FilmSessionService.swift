@@ -55,7 +55,7 @@ enum PrintSubmission {
         let label = session.sessionAttributes.string(.filmSessionLabel)?.trimmingCharacters(in: .whitespaces) ?? ""
         let job = PrintJob(uid: jobUID, callingAETitle: context.callingAETitle,
                            sessionName: label.isEmpty ? (session.sessionUID ?? jobUID) : label,
-                           created: utcNow(), filmCount: films.count,
+                           created: StorageService.utcTimestamp(), filmCount: films.count,
                            copies: session.sessionAttributes.string(.numberOfCopies).flatMap { Int($0.trimmingCharacters(in: .whitespaces)) } ?? 1,
                            priority: session.sessionAttributes.string(.printPriority) ?? "MED")
         do {
@@ -73,9 +73,5 @@ enum PrintSubmission {
             response.afterResponse = { PrintJobEvents.follow(jobUID, context: context, board: board) }
         }
         return response
-    }
-
-    static func utcNow() -> String {
-        ISO8601DateFormatter().string(from: Date())
     }
 }

@@ -11,9 +11,6 @@ public enum PrintAttributeRules {
         return "'\(t)' is not BLACK, WHITE or a density in hundredths of OD (0-400)"
     }
 
-    /// Film Size ID defined terms (PS3.3 C.13.8).
-    public static let filmSizeIDs: Set<String> = ["8INX10IN", "8_5INX11IN", "10INX12IN", "10INX14IN", "11INX14IN", "11INX17IN",
-                                                  "14INX14IN", "14INX17IN", "24CMX24CM", "24CMX30CM", "A4", "A3"]
     public static let magnificationTypes: Set<String> = ["REPLICATE", "BILINEAR", "CUBIC", "NONE"]
 
     /// Basic Film Session, PS3.4 Table H.4-1 / PS3.3 C.13.1.
@@ -41,7 +38,7 @@ public enum PrintAttributeRules {
         AttributeRule(.referencedFilmSessionSequence, .sequence, requiredOnCreate: true),
         AttributeRule(.annotationDisplayFormatID, .text),
         AttributeRule(.filmOrientation, .terms(["PORTRAIT", "LANDSCAPE"])),
-        AttributeRule(.filmSizeID, .terms(filmSizeIDs)),
+        AttributeRule(.filmSizeID, .text), // the printer profile's sizes (Layouts/film-sizes.json), checked through FilmSheet
         AttributeRule(.magnificationType, .terms(magnificationTypes)),
         AttributeRule(.smoothingType, .text),
         AttributeRule(.borderDensity, density),
