@@ -51,10 +51,27 @@ if command -v isoinfo >/dev/null; then
 fi
 
 echo
+echo "== lightbox print-server + lightbox print: the CT study on 14x17 in film, STANDARD\\2,2, to Lightbox's"
+echo "   virtual film printer (PDF at true size, 16-bit density PNG, screen preview)"
+PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+"$LIGHTBOX" print-server --port "$PORT" --aet DEMO_PRINT --spool "$DIR/print-spool" > "$DIR/print-server.log" 2>&1 &
+PRINT_SERVER=$!
+trap 'kill $PRINT_SERVER 2>/dev/null || true' EXIT
+for _ in $(seq 100); do grep -q listening "$DIR/print-server.log" && break; sleep 0.1; done
+"$LIGHTBOX" print 127.0.0.1 "$PORT" --call DEMO_PRINT "$DIR/disc" --format 'STANDARD\2,2' --size 14INX17IN \
+  --label "CT demo" --annotation "Lightbox demo 演示"
+for _ in $(seq 600); do [ -z "$(ls -A "$DIR/print-spool/queue" 2>/dev/null)" ] && break; sleep 0.1; done
+kill $PRINT_SERVER 2>/dev/null || true; wait $PRINT_SERVER 2>/dev/null || true
+FILMS=$(find "$DIR/print-spool/films" -name 'film-*.pdf' | wc -l)
+echo "   $FILMS films in $(dirname "$(find "$DIR/print-spool/films" -name 'film-1.pdf' | sed -n 1p)")"
+[ "$FILMS" -gt 0 ] || { echo "demo: no film was printed (see $DIR/print-server.log)" >&2; exit 1; }
+
+echo
 echo "Done."
 echo "  Patient disc image:  $DIR/patient-disc.iso   (burn it with any burner, or: lightbox burn … --usb /media/stick)"
 echo "  Open it:             mkdir -p /tmp/disc && sudo mount -o loop,ro $DIR/patient-disc.iso /tmp/disc, then open"
 echo "                       /tmp/disc/INDEX.HTM in a browser or /tmp/disc/DICOMDIR in a DICOM viewer;"
 echo "                       or list it without mounting: xorriso -indev $DIR/patient-disc.iso -ls /"
 echo "  Disc label (PDF):    $DIR/disc-label.pdf"
+echo "  Films:               $DIR/print-spool/films/<date>/LIGHTBOX/CT demo/film-N.pdf (.png: densities, -preview.png: screen)"
 echo "  Sample tree:         $DIR/disc (DICOMDIR at its root); MR study: $DIR/mr; rendered image: $DIR/first.png"

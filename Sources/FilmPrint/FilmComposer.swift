@@ -61,7 +61,7 @@ public struct FilmComposer: Sendable {
         let imagesByPosition = Dictionary(sheet.images.enumerated().map { ($1.position, $0) }, uniquingKeysWith: { _, b in b })
         for (i, box) in plan.layout.imageBoxes.enumerated() {
             let px = PixelRect(box, dpi: plan.dpi)
-            guard let k = imagesByPosition[i + 1], plan.placements[k].outcome != .rejected else {
+            guard let k = imagesByPosition[i + 1], !plan.placements[k].outcome.isRejected else {
                 raster.fill(px, code: s.emptyCode); continue
             }
             let img = sheet.images[k], p = plan.placements[k]

@@ -9,11 +9,11 @@ enum FilmPDF {
         let pdf = try PDFDocument(path: path, fonts: fonts, title: "Film \(sheet.filmSize.id) \(sheet.displayFormat)", creator: "Lightbox")
         try pdf.addPage(size: plan.layout.page) { c in
             c.fillPage(.gray(gray.gray(s.borderCode)))
-            let filled = Set(zip(sheet.images, plan.placements).filter { $1.outcome != .rejected }.map { $0.0.position })
+            let filled = Set(zip(sheet.images, plan.placements).filter { !$1.outcome.isRejected }.map { $0.0.position })
             for (i, box) in plan.layout.imageBoxes.enumerated() where !filled.contains(i + 1) {
                 c.fillRect(box, color: .gray(gray.gray(s.emptyCode)))
             }
-            for (img, p) in zip(sheet.images, plan.placements) where p.outcome != .rejected {
+            for (img, p) in zip(sheet.images, plan.placements) where !p.outcome.isRejected {
                 let lut = try plan.calibration.densityCodes(bits: img.bits, polarity: img.polarity, lut: sheet.presentationLUT)
                 let pixels = img.samples.map { gray.value(lut[Int($0)]) }
                 let ci = CanvasImage(width: img.columns, height: img.rows, pixels: .gray8(pixels))

@@ -13,6 +13,12 @@ public enum PlacementOutcome: Sendable, Hashable {
     case decimated
     /// Larger than its box and Requested Decimate/Crop Behavior is FAIL: C603, not printed.
     case rejected
+    /// At its Requested Image Size (the combined print image) larger than its box, and Requested
+    /// Decimate/Crop Behavior is FAIL: C613, not printed.
+    case rejectedCombined
+
+    /// Not printed: the box stays empty.
+    public var isRejected: Bool { self == .rejected || self == .rejectedCombined }
 
     /// The warning or failure status to answer, nil for success (0000).
     public var status: UInt16? {
@@ -22,6 +28,7 @@ public enum PlacementOutcome: Sendable, Hashable {
         case .cropped: return 0xB609
         case .decimated: return 0xB60A
         case .rejected: return 0xC603
+        case .rejectedCombined: return 0xC613
         }
     }
 }
@@ -65,7 +72,7 @@ public struct ImageBoxPlacement: Sendable, Hashable {
             switch img.decimateCrop {
             case .decimate: scale = fit; outcome = .decimated
             case .crop: outcome = .cropped
-            case .fail: outcome = .rejected
+            case .fail: outcome = img.requestedWidthMM == nil ? .rejected : .rejectedCombined
             }
         }
         let w = cols * scale / pxPerMM, h = rows * scale / pxPerMM

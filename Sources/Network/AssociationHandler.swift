@@ -172,6 +172,9 @@ final class AssociationHandler: ChannelInboundHandler {
         teardown(error: lastAbort.map { AssociationError.aborted($0) } ?? .connectionClosed)
         if case .acceptor(let a) = role {
             a.server.remove(context.channel)
+            if let abort = lastAbort {   // A-ABORT received from the peer (PS3.8 §7.3.1)
+                a.emit(.aborted(id: associationID, peer: peer, reason: "the peer sent A-ABORT (source \(abort.source), reason \(abort.reason))"))
+            }
             a.emit(.closed(id: associationID, peer: peer))
         }
         context.fireChannelInactive()

@@ -64,6 +64,7 @@ public enum AssociationNegotiator {
                                                           requestorIsSCU: requestorSCU, requestorIsSCP: requestorSCP)
         }
 
+        if accepted.isEmpty && policy.rejectsWhenNothingAccepted { return .reject(.noReasonGiven) }
         var info = UserInformation(maxPDULength: policy.maxPDULength, implementationClassUID: Implementation.classUID,
                                    implementationVersionName: Implementation.versionName)
         // Asynchronous Operations Window, PS3.7 §D.3.3.3: the requestor may invoke as many operations

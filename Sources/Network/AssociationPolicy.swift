@@ -27,6 +27,10 @@ public struct AssociationPolicy: Sendable {
     public var artimTimeout: Double
     /// An established association with no inbound data for this long is aborted.
     public var idleTimeout: Double
+    /// Reject an association that proposes nothing this side accepts, with A-ASSOCIATE-RJ
+    /// (permanent, service user, no reason given; PS3.8 §7.1.1.9), instead of accepting it with
+    /// no usable context. A print SCP answers a Color Print Management-only proposal so.
+    public var rejectsWhenNothingAccepted = false
 
     public init(aeTitle: String, calledAETitles: Set<String>? = nil, callingAETitles: Set<String>? = nil,
                 maxPDULength: UInt32 = 131_072, maxAssociations: Int = 64,

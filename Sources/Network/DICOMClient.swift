@@ -153,8 +153,12 @@ public final class DICOMAssociation: Sendable {
 
     /// A request with an optional data set, encoded in the context's transfer syntax; returns the
     /// response command and its decoded data set.
-    public func request(_ command: DIMSECommand, dataSet: DataSet? = nil) async throws -> (DIMSECommand, DataSet?) {
-        let sopClass = command.sopClassUID ?? ""
+    /// - Parameter abstractSyntax: the presentation context to use, when it is not the command's
+    ///   SOP class: a meta SOP class whose member the command names (PS3.7 §D.3.3.1, e.g. Basic
+    ///   Grayscale Print Management Meta for a Basic Film Session request).
+    public func request(_ command: DIMSECommand, dataSet: DataSet? = nil,
+                        on abstractSyntax: String? = nil) async throws -> (DIMSECommand, DataSet?) {
+        let sopClass = abstractSyntax ?? command.sopClassUID ?? ""
         guard let pc = negotiated.context(for: sopClass) else { throw AssociationError.noPresentationContext(sopClassUID: sopClass) }
         let syntax = TransferSyntax.forUID(pc.transferSyntax)
         var command = command

@@ -82,6 +82,10 @@ final class PrintOptionsConformanceTests: XCTestCase {
                             attrs: ["MagnificationType": "NONE", "RequestedDecimateCropBehavior": behavior],
                             format: "STANDARD\\5,6", image: big, step: "imagebox", status: status))
         }
+        // At a Requested Image Size wider than its box (the combined print image), FAIL: C613.
+        rows.append(Row(name: "requested image size larger than its box, FAIL", level: "imagebox",
+                        attrs: ["RequestedImageSize": "300", "RequestedDecimateCropBehavior": "FAIL"],
+                        format: "STANDARD\\5,6", image: ["bits": 8], step: "imagebox", status: 0xC613))
         rows.append(Row(name: "image larger than its box, magnified to fit", level: "imagebox", format: "STANDARD\\5,6",
                         image: big, step: "imagebox", status: 0xB604))
         rows.append(Row(name: "pixel data of the wrong size", level: "imagebox", image: ["bits": 12, "wrong_size": true], step: "imagebox", status: 0x0106))

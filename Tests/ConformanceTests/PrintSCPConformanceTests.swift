@@ -52,7 +52,7 @@ final class PrintSCPConformanceTests: XCTestCase {
         XCTAssertEqual(out["image_boxes"] as? [Int], [4, 3, 2])
         XCTAssertEqual(out["events"] as? [Int], [1, 2, 3], "Print Job N-EVENT-REPORT PENDING, PRINTING, DONE")
         XCTAssertEqual(out["execution_status"] as? String, "DONE")
-        let pdfs = films(in: server.spool)
+        let pdfs = server.waitForFilms(3)
         XCTAssertEqual(pdfs.map { ($0 as NSString).lastPathComponent }, ["film-1.pdf", "film-2.pdf", "film-3.pdf"], server.log)
         XCTAssertTrue(pdfs.allSatisfy { $0.contains("/PYNETDICOM/CT 王伟/") }, "\(pdfs)")
         for (pdf, expected) in zip(pdfs, Self.pageSizes) {
@@ -67,6 +67,36 @@ final class PrintSCPConformanceTests: XCTestCase {
             let png = String(pdf.dropLast(4)) + ".png"
             XCTAssertTrue(FileManager.default.fileExists(atPath: png) && FileManager.default.fileExists(atPath: String(pdf.dropLast(4)) + "-preview.png"), png)
         }
+    }
+
+    /// Colour printing is not served: an association that offers only Basic Color Print Management
+    /// Meta gets A-ASSOCIATE-RJ (permanent, service user, no reason given), and the server serves
+    /// the next grayscale peer.
+    func testColorOnlyAssociationIsRejectedCleanly() throws {
+        let server = try PrintServerPeer()
+        defer { server.stop() }
+        let python = try Oracles.requirePython()
+        let script = """
+        import json, sys
+        from pynetdicom import AE
+        ae = AE(ae_title='COLOR_SCU')
+        ae.add_requested_context('1.2.840.10008.5.1.1.18')
+        a = ae.associate('127.0.0.1', int(sys.argv[1]), ae_title=sys.argv[2])
+        rj = a.acceptor.primitive if a.is_rejected else None
+        print(json.dumps({'rejected': a.is_rejected, 'established': a.is_established,
+                          'result': rj.result if rj else None, 'source': rj.result_source if rj else None,
+                          'reason': rj.diagnostic if rj else None}))
+        if a.is_established: a.release()
+        """
+        let r = try runCommand(python, ["-c", script, "\(server.port)", server.aeTitle])
+        let out = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any], r.stdout + r.stderr)
+        XCTAssertEqual(out["rejected"] as? Bool, true, r.stdout)
+        XCTAssertEqual(out["result"] as? Int, 1, "permanent"); XCTAssertEqual(out["source"] as? Int, 1, "service user")
+        XCTAssertEqual(out["reason"] as? Int, 1, "no reason given")
+        let plan: [String: Any] = ["films": [["format": "STANDARD\\1,1", "images": [["bits": 8]]]], "action": "filmbox"]
+        let steps = try XCTUnwrap(print(plan, to: server)["steps"] as? [[String: Any]])
+        XCTAssertEqual(steps.compactMap { $0["status"] as? Int }.filter { $0 != 0 }, [], "\(steps)")
+        XCTAssertEqual(server.waitForFilms(1).count, 1, server.log)
     }
 
     func testFilmSurvivesSIGKILLAfterSuccess() throws {

@@ -25,13 +25,13 @@ final class CompositionTests: XCTestCase {
         let crop = place(512, requested: 150, .crop)
         XCTAssertEqual(crop.outcome.status, 0xB609); XCTAssertEqual(crop.image.width, 150, accuracy: 1e-9)
         XCTAssertEqual(crop.image.minX, -25, accuracy: 1e-9)
-        XCTAssertEqual(place(512, requested: 150, .fail).outcome.status, 0xC603)
+        XCTAssertEqual(place(512, requested: 150, .fail).outcome.status, 0xC613, "the combined print image (at its Requested Image Size) is larger")
         // NONE: one image pixel per printer pixel; 2048 pixels are 173 mm, larger than the box.
         XCTAssertEqual(place(512, mag: MagnificationType.none).image.width, 512 * 25.4 / 300, accuracy: 1e-9)
         XCTAssertEqual(place(2048, .fail, mag: MagnificationType.none).outcome.status, 0xC603)
     }
 
-    /// A rejected (C603) image leaves its box at Empty Image Density.
+    /// A rejected image (C613: at its Requested Image Size larger than the box, FAIL) leaves its box at Empty Image Density.
     func testRejectedImageIsNotPrinted() throws {
         let c = try Fixtures.composer()
         var img = Fixtures.flat(position: 1, rows: 64, columns: 64, value: 128)
@@ -39,7 +39,7 @@ final class CompositionTests: XCTestCase {
         var sheet = try Fixtures.sheet(profile: c.profile, images: [img])
         sheet.emptyImageDensity = .hundredths(150)
         let r = try c.render(sheet)
-        XCTAssertEqual(r.plan.placements[0].outcome, .rejected)
+        XCTAssertEqual(r.plan.placements[0].outcome, .rejectedCombined)
         let box = PixelRect(r.plan.layout.imageBoxes[0], dpi: r.plan.dpi)
         XCTAssertEqual(r.raster.density(x: (box.x0 + box.x1) / 2, y: (box.y0 + box.y1) / 2), 1.5, accuracy: 1e-4)
     }

@@ -6,12 +6,24 @@ PLAN: {"session": {...attrs...}, "presentation_lut": "LIN OD" | null, "print_job
        "annotation": true, "action": "session" | "filmbox",
        "films": [{"format": "STANDARD\\2,2", "size": "14INX17IN", "orientation": "PORTRAIT",
                   "attrs": {...}, "images": [{"rows": 64, "cols": 64, "bits": 12, "polarity": "NORMAL",
-                                               "pattern": "ramp" | "box:N", "wrong_size": false}],
+                                               "photometric": "MONOCHROME2" | "MONOCHROME1",
+                                               "pattern": "ramp" | "raster_ramp" | "flat:V" | "checker",
+                                               "wrong_size": false}],
                   "annotations": ["text", ...]}],
-       "abort_after": null | "filmbox"}
+       "abort_after": null | "filmbox",
+       "action_uid": null | "unknown",
+       "events_timeout": 60 (seconds to wait for DONE or FAILURE before the Print Job N-GET),
+       "hold_after_session": null | {"ready_file": PATH, "release_file": PATH, "timeout": 60}}
+Patterns: "ramp" = value rising along each row (column c of C: c * max // (C - 1)); "raster_ramp" =
+value rising in raster order (pixel i of N: i * max // (N - 1), so a 64 x 64 12-bit or a 16 x 16
+8-bit image holds every P-Value once); "flat:V" = V everywhere; anything else a checker board.
+"action_uid": "unknown" sends the N-ACTION to a SOP Instance UID the SCP never created.
+"hold_after_session": after the Film Session N-CREATE, create ready_file and wait (at most
+timeout seconds) until release_file exists, then go on: a peer stuck in the middle of a session.
 Prints one JSON object: every response status per step, the Referenced Image Box UIDs, the
 N-EVENT-REPORT event types received for the print job, and the Printer's N-GET answer.
 """
+import os
 import json
 import sys
 import threading
@@ -44,6 +56,8 @@ def image_item(spec):
         for c in range(cols):
             if pattern == "ramp":
                 values.append((c * maxv) // max(cols - 1, 1))
+            elif pattern == "raster_ramp":
+                values.append(((r * cols + c) * maxv) // max(rows * cols - 1, 1))
             elif pattern.startswith("flat:"):
                 values.append(int(pattern[5:]))
             else:
@@ -115,6 +129,16 @@ def main() -> int:
     step("session n-create", status)
     out["session_uid"] = session_uid
 
+    hold = plan.get("hold_after_session")
+    if hold:
+        open(hold["ready_file"], "w").close()
+        deadline = time.monotonic() + hold.get("timeout", 60)
+        while not os.path.exists(hold["release_file"]) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        out["held"] = os.path.exists(hold["release_file"])
+    # N-ACTION addressed to an instance that was never created (PS3.7 C.4.3: 0112).
+    unknown = plan.get("action_uid") == "unknown"
+
     film_uids = []
     for film in plan.get("films", []):
         fb = Dataset()
@@ -166,18 +190,21 @@ def main() -> int:
             print(json.dumps(out))
             return 0
         if plan.get("action") == "filmbox":
-            status, ds = assoc.send_n_action(None, 1, BasicFilmBox, fb_uid, meta_uid=BasicGrayscalePrintManagementMeta)
+            status, ds = assoc.send_n_action(None, 1, BasicFilmBox, generate_uid() if unknown else fb_uid,
+                                             meta_uid=BasicGrayscalePrintManagementMeta)
             step("filmbox n-action", status)
     if plan.get("action", "session") == "session":
-        status, ds = assoc.send_n_action(None, 1, BasicFilmSession, session_uid, meta_uid=BasicGrayscalePrintManagementMeta)
+        status, ds = assoc.send_n_action(None, 1, BasicFilmSession, generate_uid() if unknown else session_uid,
+                                         meta_uid=BasicGrayscalePrintManagementMeta)
         step("session n-action", status)
         if ds is not None and "ReferencedPrintJobSequence" in ds:
             out["print_job"] = ds.ReferencedPrintJobSequence[0].ReferencedSOPInstanceUID
     if plan.get("print_job") and out.get("print_job"):
-        events_done.wait(timeout=60)
-        status, ds = assoc.send_n_get([0x21000020], PrintJob, out["print_job"])
+        events_done.wait(timeout=plan.get("events_timeout", 60))
+        status, ds = assoc.send_n_get([0x21000020, 0x21000030], PrintJob, out["print_job"])
         step("print job n-get", status)
         out["execution_status"] = str(ds.ExecutionStatus) if ds is not None and "ExecutionStatus" in ds else None
+        out["execution_status_info"] = str(ds.ExecutionStatusInfo) if ds is not None and "ExecutionStatusInfo" in ds else None
     status = assoc.send_n_delete(BasicFilmSession, session_uid, meta_uid=BasicGrayscalePrintManagementMeta)
     step("session n-delete", status)
     assoc.release()

@@ -57,7 +57,8 @@ enum PrintSubmission {
                            sessionName: label.isEmpty ? (session.sessionUID ?? jobUID) : label,
                            created: StorageService.utcTimestamp(), filmCount: films.count,
                            copies: session.sessionAttributes.string(.numberOfCopies).flatMap { Int($0.trimmingCharacters(in: .whitespaces)) } ?? 1,
-                           priority: session.sessionAttributes.string(.printPriority) ?? "MED")
+                           priority: session.sessionAttributes.string(.printPriority) ?? "MED",
+                           sessionUID: session.sessionUID, firstFilmNumber: session.filmsPrinted - films.count + 1)
         do {
             try server.spool.submit(job, films: films.map { FilmRecord.make(filmBox: $0, session: session) })
         } catch {

@@ -25,7 +25,8 @@ public struct ImageBoxService: DIMSEService {
                 placement = server.printer.placement(filmBox: box.filmBox, imageBox: merged, position: box.position)
             }
             if let placement, placement.isFailure {
-                return DIMSEResponse(status: placement, errorComment: "the image is larger than its box and Requested Decimate/Crop Behavior is FAIL")
+                let what = placement == PrintStatus.combinedImageLargerThanBox ? "at its Requested Image Size the image is" : "the image is"
+                return DIMSEResponse(status: placement, errorComment: "\(what) larger than its box and Requested Decimate/Crop Behavior is FAIL")
             }
             var r = s.setImageBox(uid: uid, attributes: attributes)
             if r.status == .success, let placement {

@@ -54,7 +54,7 @@ public struct PrintJobService: DIMSEService {
         guard let entry = server.board.entry(uid) else { return PrintSession.noSuchInstance(uid) }
         var ds = DataSet()
         try? ds.set(.executionStatus, .CS, entry.status.rawValue)
-        try? ds.set(.executionStatusInfo, .CS, entry.status == .failure ? "PROC FAILURE" : "NORMAL")
+        try? ds.set(.executionStatusInfo, .CS, entry.executionStatusInfo)
         try? ds.set(.printerName, .LO, server.printer.name)
         return NGetAnswer.answer(request, from: ds)
     }
@@ -100,7 +100,7 @@ enum PrintJobEvents {
                 current = entry.status
                 let type: UInt16 = switch current { case .pending: 1; case .printing: 2; case .done: 3; case .failure: 4 }
                 var ds = DataSet()
-                try? ds.set(.executionStatusInfo, .CS, current == .failure ? "PROC FAILURE" : "NORMAL")
+                try? ds.set(.executionStatusInfo, .CS, entry.executionStatusInfo)
                 try? ds.set(.printerName, .LO, "LIGHTBOX")
                 do {
                     _ = try await requester.request(.nEventReportRQ(messageID: 0, sopClassUID: UIDs.printJob, sopInstanceUID: jobUID,

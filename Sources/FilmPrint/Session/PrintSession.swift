@@ -28,6 +28,8 @@ public struct PrintSession: Sendable {
     }
 
     public var sessionUID: String?
+    /// Films printed so far in this session (film box and session N-ACTIONs): numbers the films of each job.
+    public private(set) var filmsPrinted = 0
     public var sessionAttributes = DataSet()
     public var filmBoxes: [FilmBox] = []
     /// Presentation LUT SOP Instances (PS3.4 §H.4.9) by UID.
@@ -72,6 +74,7 @@ public struct PrintSession: Sendable {
         }
         let empty = filmBoxes.allSatisfy { $0.imageBoxes.allSatisfy { $0.image == nil } }
         for i in filmBoxes.indices { filmBoxes[i].printed = true }
+        filmsPrinted += filmBoxes.count
         return (DIMSEResponse(status: empty ? PrintStatus.sessionEmptyPage : .success), filmBoxes)
     }
 
@@ -82,7 +85,10 @@ public struct PrintSession: Sendable {
         return .success
     }
 
+    /// A fresh session after N-DELETE. Presentation LUTs stay: they belong to the association, not
+    /// to the film session (PS3.4 §H.4.9; DCMTK's print SCU deletes them after the session).
     private init(keeping old: PrintSession) {
+        presentationLUTs = old.presentationLUTs
         annotationPositions = old.annotationPositions
         annotationsNegotiated = old.annotationsNegotiated
     }
@@ -148,6 +154,7 @@ public struct PrintSession: Sendable {
     public mutating func printFilmBox(uid: String) -> (DIMSEResponse, FilmBox?) {
         guard let i = filmBoxes.firstIndex(where: { $0.uid == uid }) else { return (Self.noSuchInstance(uid), nil) }
         filmBoxes[i].printed = true
+        filmsPrinted += 1
         let empty = filmBoxes[i].imageBoxes.allSatisfy { $0.image == nil }
         return (DIMSEResponse(status: empty ? PrintStatus.filmBoxEmptyPage : .success), filmBoxes[i])
     }

@@ -12,17 +12,21 @@ public protocol FilmRenderer: Sendable {
 /// The spool's worker: renders queued jobs one after another, oldest first, into
 /// `OUTPUT/<date>/<calling AE>/<film session label or UID>/film-N.*`, then moves each job out of
 /// the queue. On start it takes up the jobs a previous run left (a SIGKILL after N-ACTION success
-/// loses no film). Statuses are published on `board` (PS3.4 §H.4.6 Execution Status).
+/// loses no film). Statuses are published on `board` (PS3.4 §H.4.6 Execution Status). With a
+/// `delivery`, a job's films then go to its destinations (e.g. an archive) through the spool's
+/// durable outbox, and the job is DONE once they all have them.
 public final class FilmPrinter: Sendable {
     public let spool: PrintSpool
     public let output: String
     public let renderer: any FilmRenderer
+    /// Where rendered films go next (nil: nowhere; the job is done once rendered).
+    public let delivery: FilmDelivery?
     public let board = PrintJobBoard()
     private let wakeup: AsyncStream<Void>.Continuation
     private let stream: AsyncStream<Void>
 
-    public init(spool: PrintSpool, output: String, renderer: any FilmRenderer) {
-        self.spool = spool; self.output = output; self.renderer = renderer
+    public init(spool: PrintSpool, output: String, renderer: any FilmRenderer, delivery: FilmDelivery? = nil) {
+        self.spool = spool; self.output = output; self.renderer = renderer; self.delivery = delivery
         (stream, wakeup) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
     }
 
@@ -32,8 +36,12 @@ public final class FilmPrinter: Sendable {
         wakeup.yield()
     }
 
-    /// Runs until cancelled: renders every queued job, then waits for the next.
+    /// Runs until cancelled: renders every queued job, then waits for the next; delivers the
+    /// rendered films meanwhile.
     public func run() async {
+        let board = self.board
+        let deliveries = delivery.map { d in Task { await d.run(board: board) } }
+        defer { deliveries?.cancel() }
         wakeup.yield()
         for await _ in stream {
             for job in spool.pending() {
@@ -46,13 +54,20 @@ public final class FilmPrinter: Sendable {
     /// Renders one queued job synchronously (also used by tests).
     public func renderNow(_ job: PrintJob) {
         board.set(job.uid, .printing)
-        let folder = outputFolder(for: job)
+        var folder = outputFolder(for: job)
         do {
-            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            folder = try claimOutputFolder(for: job)
             let films = try spool.films(of: job)
-            for (i, film) in films.enumerated() { _ = try renderer.render(film: film, index: i + 1, job: job, into: folder) }
+            let first = job.firstFilmNumber ?? 1
+            var rendered: [RenderedFilm] = []
+            for (i, film) in films.enumerated() {
+                let files = try renderer.render(film: film, index: first + i, job: job, into: folder)
+                rendered.append(RenderedFilm(record: i + 1, number: first + i, files: files))
+            }
+            // Queued for delivery (durably) before the job leaves the queue: a crash in between renders it again.
+            let delivering = try delivery?.enqueue(job: job, films: rendered) ?? false
             spool.finish(job)
-            board.set(job.uid, .done, info: "\(films.count) film(s) in \(folder)")
+            if delivering { delivery?.wake() } else { board.set(job.uid, .done, info: "\(films.count) film(s) in \(folder)") }
         } catch {
             spool.finish(job, error: "\(error)")
             board.set(job.uid, .failure, info: "\(error)")
@@ -62,6 +77,32 @@ public final class FilmPrinter: Sendable {
     /// `OUTPUT/<yyyy-mm-dd>/<calling AE>/<session name>`, each component made safe for a file name.
     public func outputFolder(for job: PrintJob) -> String {
         output + "/" + String(job.created.prefix(10)) + "/" + Self.safe(job.callingAETitle) + "/" + Self.safe(job.sessionName)
+    }
+
+    /// The job's output folder, created: `outputFolder(for:)`, or `… (2)`, `… (3)`, … when that
+    /// folder holds the films of another film session with the same label. A folder records its
+    /// session in `.film-session`, so that the jobs of one session (one per film box N-ACTION)
+    /// and a job taken up again after a restart find the same folder.
+    public func claimOutputFolder(for job: PrintJob) throws -> String {
+        let base = outputFolder(for: job)
+        guard let session = job.sessionUID else {
+            try FileManager.default.createDirectory(atPath: base, withIntermediateDirectories: true)
+            return base
+        }
+        for n in 1 ... 10_000 {
+            let folder = n == 1 ? base : base + " (\(n))"
+            let marker = folder + "/.film-session"
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            if let owner = try? String(contentsOfFile: marker, encoding: .utf8) {
+                if owner == session { return folder }
+                continue
+            }
+            let files = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
+            if !files.isEmpty { continue }   // films of an earlier run without a marker
+            try Data(session.utf8).write(to: URL(fileURLWithPath: marker))
+            return folder
+        }
+        return base
     }
 
     static func safe(_ s: String) -> String {
@@ -76,7 +117,15 @@ public final class FilmPrinter: Sendable {
 /// run, with the history of each (PENDING, PRINTING, DONE or FAILURE) so that a listener that comes
 /// late still reports every step (N-GET and N-EVENT-REPORT of Print Job, PS3.4 §H.4.6).
 public final class PrintJobBoard: Sendable {
-    public struct Entry: Sendable, Equatable { public var status: PrintJobStatus; public var info: String }
+    public struct Entry: Sendable, Equatable {
+        public var status: PrintJobStatus
+        public var info: String
+        /// Execution Status Info (2100,0030) as a PS3.3 C.13.9.1 defined term: PROC FAILURE for a
+        /// failure, QUEUED while films wait for a destination (`FilmDelivery.queued`), else NORMAL.
+        public var executionStatusInfo: String {
+            status == .failure ? "PROC FAILURE" : info == FilmDelivery.queued ? FilmDelivery.queued : "NORMAL"
+        }
+    }
     private struct State {
         var history: [String: [Entry]] = [:]
         var waiters: [String: [(index: Int, continuation: CheckedContinuation<Entry, Never>)]] = [:]

@@ -10,7 +10,8 @@ import Network
 public enum FilmRecord {
     public static func make(filmBox: PrintSession.FilmBox, session: PrintSession) -> DataSet {
         var ds = filmBox.attributes
-        for tag in [Tag.numberOfCopies, .printPriority, .mediumType, .filmDestination, .filmSessionLabel, .ownerID] {
+        // The session's text (Film Session Label, Owner ID) keeps its character set (PS3.3 C.12.1.1.2).
+        for tag in [Tag.specificCharacterSet, .numberOfCopies, .printPriority, .mediumType, .filmDestination, .filmSessionLabel, .ownerID] {
             if let e = session.sessionAttributes[tag] { ds.insert(e) }
         }
         try? ds.set(.sopClassUID, .UI, UIDs.basicFilmBox)

@@ -18,6 +18,11 @@ public struct PrintJob: Sendable, Codable, Equatable {
     public var copies: Int
     /// Print Priority (2000,0020): HIGH, MED, LOW.
     public var priority: String
+    /// The Basic Film Session SOP Instance UID: jobs of one session share its output folder.
+    public var sessionUID: String?
+    /// The number, within its film session, of this job's first film (film-N): a session's
+    /// film-box N-ACTIONs make one job each, and their films must not overwrite each other.
+    public var firstFilmNumber: Int?
 }
 
 /// Execution Status (2100,0020) of a print job, PS3.3 C.13.10.

@@ -25,6 +25,18 @@ final class PrintServerPeer {
     var isRunning: Bool { process.isRunning }
     var log: String { (try? String(contentsOfFile: folder + "/server.log", encoding: .utf8)) ?? "" }
 
+    /// The film PDFs under SPOOL/films, sorted, once at least `count` exist and the queue is empty
+    /// (every job's PDF, PNG and preview written); what there is after `timeout` seconds otherwise.
+    func waitForFilms(_ count: Int, timeout: Double = 60) -> [String] {
+        let deadline = Date().addingTimeInterval(timeout)
+        while true {
+            let pdfs = Oracles.files(under: URL(fileURLWithPath: spool + "/films")).filter { $0.hasSuffix(".pdf") }.sorted()
+            let queued = ((try? FileManager.default.contentsOfDirectory(atPath: spool + "/queue")) ?? []).filter { !$0.hasPrefix(".") }
+            if (pdfs.count >= count && queued.isEmpty) || Date() > deadline { return pdfs }
+            usleep(50_000)
+        }
+    }
+
     func stop(keepFolder: Bool = false) {
         NetworkTestSupport.stop(process)
         if !keepFolder { try? FileManager.default.removeItem(atPath: folder) }
