@@ -11,6 +11,10 @@
 #   BENCH_ECHOES=200                   echoscu calls per server per round
 #   BENCH_WL_FILES=200                 files for window/level
 #   BENCH_MATCHES=10000                IMAGE-level C-FIND matches held by Orthanc for query/retrieve
+#   BENCH_PRINT_ROUNDS=3               paired rounds of film printing (default BENCH_ROUNDS, at most 3:
+#                                      each Lightbox round renders 160 films)
+#   BENCH_PRINT_CLIENTS=16 BENCH_PRINT_FILMS=10 BENCH_PRINT_COMPOSE_FILMS=20   print SCUs, films each,
+#                                      films composed for films/hour (read by scripts/bench-print.sh)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 LIGHTBOX=$(realpath "${1:-.build/release/lightbox}")
@@ -24,6 +28,7 @@ CODEC_IMAGES=${BENCH_CODEC_IMAGES:-200}
 ECHOES=${BENCH_ECHOES:-200}
 WL_FILES=${BENCH_WL_FILES:-200}
 MATCHES=${BENCH_MATCHES:-10000}
+PRINT_ROUNDS=${BENCH_PRINT_ROUNDS:-$(( ROUNDS < 3 ? ROUNDS : 3 ))}
 CORES=$(nproc)
 PAIRED="python3 scripts/paired.py run"
 START=$(date +%s)
@@ -89,6 +94,10 @@ lap window/level
 echo "bench: query/retrieve from Orthanc (C-GET vs getscu +B, C-MOVE vs movescu -> storescp +B, C-FIND of $MATCHES matches vs findscu)"
 bash scripts/bench-qr.sh "$LIGHTBOX" "$STUDY" "$WORK" "$ROUNDS" "$MATCHES" > "$WORK/qr.md"
 lap query/retrieve
+
+echo "bench: film printing (${BENCH_PRINT_CLIENTS:-16} pynetdicom print SCUs × ${BENCH_PRINT_FILMS:-10} films: lightbox print-server vs dcmprscp; composing the issue's 14INX17IN film)"
+bash scripts/bench-print.sh "$LIGHTBOX" "$WORK" "$PRINT_ROUNDS" > "$WORK/print.md"
+lap "film printing"
 
 "$PY" - "$WORK" "$FILES" "$BYTES" "$SIZE" "$CORES" "$BATCH" "$ECHOES" "$CODEC_IMAGES" "$DCMDUMP" <<'PYEOF' > docs/performance.md
 import json, statistics, subprocess, sys
@@ -200,6 +209,8 @@ print()
 print(open(f"{work}/window-level.md").read().strip("\n"))
 print()
 print(open(f"{work}/qr.md").read().strip("\n"))
+print()
+print(open(f"{work}/print.md").read().strip("\n"))
 PYEOF
 echo "bench: wrote docs/performance.md in $(( $(date +%s) - START )) s"
 cat docs/performance.md
