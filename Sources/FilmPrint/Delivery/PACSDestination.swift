@@ -27,8 +27,10 @@ public struct PACSDestination: FilmDestination {
         let association = try await associate(sopClassUID: FilmSecondaryCapture.sopClassUID)
         let dataSet: DataSet
         do {
-            let composed = try renderer.composer.render(try renderer.sheet(for: film))
-            dataSet = try FilmSecondaryCapture.make(composed, film: film, job: job, rendered: rendered)
+            let renderer = self.renderer
+            dataSet = try await BlockingWork.run(on: BlockingWork.renderQueue) {
+                try FilmSecondaryCapture.make(try renderer.composer.render(try renderer.sheet(for: film)), film: film, job: job, rendered: rendered)
+            }
         } catch {
             association.abort()
             throw error

@@ -60,7 +60,9 @@ enum PrintSubmission {
                            priority: session.sessionAttributes.string(.printPriority) ?? "MED",
                            sessionUID: session.sessionUID, firstFilmNumber: session.filmsPrinted - films.count + 1)
         do {
-            try server.spool.submit(job, films: films.map { FilmRecord.make(filmBox: $0, session: session) })
+            let records = films.map { FilmRecord.make(filmBox: $0, session: session) }
+            let spool = server.spool
+            try await BlockingWork.run(on: BlockingWork.ioQueue) { try spool.submit(job, films: records) }
         } catch {
             return DIMSEResponse(status: failure, errorComment: "print job not accepted: \(error)")
         }

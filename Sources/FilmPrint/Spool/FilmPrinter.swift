@@ -46,7 +46,7 @@ public final class FilmPrinter: Sendable {
         for await _ in stream {
             for job in spool.pending() {
                 if Task.isCancelled { return }
-                renderNow(job)
+                await BlockingWork.run(on: BlockingWork.renderQueue) { self.renderNow(job) }
             }
         }
     }

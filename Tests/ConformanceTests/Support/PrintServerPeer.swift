@@ -39,6 +39,10 @@ final class PrintServerPeer {
 
     func stop(keepFolder: Bool = false) {
         NetworkTestSupport.stop(process)
+        // LIGHTBOX_KEEP_PRINT_LOGS=DIR keeps each server's log (for a failure that does not repeat).
+        if let dir = ProcessInfo.processInfo.environment["LIGHTBOX_KEEP_PRINT_LOGS"] {
+            try? FileManager.default.copyItem(atPath: folder + "/server.log", toPath: dir + "/server-\(port).log")
+        }
         if !keepFolder { try? FileManager.default.removeItem(atPath: folder) }
     }
 }
