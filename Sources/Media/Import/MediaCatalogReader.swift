@@ -1,0 +1,226 @@
+import DICOM
+import Foundation
+
+/// Reads what a received medium holds into a `MediaCatalog`, tolerating what media in the field
+/// get wrong and recording each problem as a `MediaFinding`:
+/// 1. the DICOMDIR, whatever its spelling, read by `TolerantDICOMDIRReader` (PS3.3 Annex F);
+/// 2. each referenced file, resolved by `FileIDResolver` (PS3.10 §8.2) and checked against its
+///    record: Referenced SOP Instance UID, SOP Class UID and Transfer Syntax UID in File
+///    (PS3.3 F.5);
+/// 3. every other file, identified by content — "DICM" at byte 128 (PS3.10 §7.1) or a plausible
+///    data element at byte 0 — never by extension. The DICOMDIR itself is never an instance.
+/// Reading never writes to the medium and never follows a File ID outside it.
+public struct MediaCatalogReader: Sendable {
+    public init() {}
+
+    /// Opens `path` (a folder or an ISO image) and catalogues it.
+    /// - Throws: `MediaSourceError` only when the medium cannot be read at all.
+    public func read(_ path: String) throws(MediaSourceError) -> MediaCatalog {
+        catalog(try MediaSource.open(path))
+    }
+
+    /// Catalogues an opened medium.
+    public func catalog(_ source: MediaSource) -> MediaCatalog {
+        var findings: [MediaFinding] = []
+        var found: [Found] = []
+        var claimed = Set<String>()
+        let volume = source.volume
+        let dicomdir = source.dicomdir
+        var fileSetID: String? = nil
+        if let dicomdir {
+            claimed.insert(dicomdir.path)
+            if dicomdir.path != "DICOMDIR" {
+                findings.append(MediaFinding(.warning, .dicomdirSpelling,
+                                             "The DICOMDIR is named \"\(dicomdir.path)\" instead of \"DICOMDIR\"; it was read anyway.",
+                                             clause: "PS3.10 8.6", files: [dicomdir.path]))
+            }
+            do {
+                let bytes = try volume.readFile(dicomdir.path)
+                let dir = try TolerantDICOMDIRReader().read(bytes: bytes, name: dicomdir.path)
+                fileSetID = dir.fileSetID
+                findings += dir.findings
+                resolveRecords(dir, source: source, into: &found, claimed: &claimed, findings: &findings)
+            } catch {
+                findings.append(MediaFinding(.error, .unreadableDICOMDIR,
+                                             "The DICOMDIR cannot be read (\(error)); the medium was searched for DICOM files instead.",
+                                             clause: "PS3.10 7.1", files: [dicomdir.path]))
+            }
+        } else {
+            findings.append(MediaFinding(.error, .noDICOMDIR,
+                                         "The medium has no DICOMDIR, so it does not say what it holds; its files were searched one by one for DICOM content.",
+                                         clause: "PS3.10 8.6"))
+        }
+        // Files the DICOMDIR does not lead to, by content.
+        var extra: [String] = []
+        for entry in source.files where !claimed.contains(entry.path) {
+            guard let file = Self.header(volume, entry.path, sniff: true) else { continue }
+            if file.meta.string(Tag(0x0002, 0x0002)) == "1.2.840.10008.1.3.10" { continue }  // another DICOMDIR
+            found.append(Found(path: entry.path, file: file, record: nil, origin: .contentScan))
+            extra.append(entry.path)
+        }
+        if dicomdir != nil, !extra.isEmpty {
+            findings.append(MediaFinding(.warning, .unreferencedFiles,
+                                         "\(extra.count) DICOM file\(extra.count == 1 ? " is" : "s are") on the medium but not reachable through the DICOMDIR; \(extra.count == 1 ? "it was" : "they were") found by content.",
+                                         clause: "PS3.3 F.2", files: extra))
+        }
+        return MediaCatalog(source: source.path, volumeID: volume.volumeID, dicomdir: dicomdir?.path, fileSetID: fileSetID,
+                            patients: Self.group(found), findings: findings)
+    }
+
+    // MARK: Records
+
+    /// One instance found, with the records above it (patient, study, series) when from the DICOMDIR.
+    struct Found {
+        var path: String
+        var file: DICOMFile?
+        var record: (patient: DirectoryRecordSummary?, study: DirectoryRecordSummary?, series: DirectoryRecordSummary?, instance: DirectoryRecordSummary)?
+        var origin: MediaCatalog.Origin
+    }
+
+    private func resolveRecords(_ dir: TolerantDICOMDIRReader.Result, source: MediaSource, into found: inout [Found],
+                                claimed: inout Set<String>, findings: inout [MediaFinding]) {
+        let resolver = FileIDResolver(paths: source.files.map(\.path))
+        var tolerated: [FileIDResolver.Match: [String]] = [:]
+        var missing: [String] = [], unsafe: [String] = [], unreadable: [String] = []
+        var uidMismatch: [String] = [], classMismatch: [String] = [], syntaxMismatch: [String] = []
+        for i in dir.reached {
+            let rec = dir.records[i]
+            guard rec.level == 3, let fileID = rec.fileID else { continue }
+            let shown = fileID.joined(separator: "\\")
+            if let why = FileIDResolver.refusal(fileID) {
+                unsafe.append(shown)
+                findings.append(MediaFinding(.error, .unsafeFileID,
+                                             "A DICOMDIR record names the file \"\(shown)\", which was not followed because \(why).",
+                                             clause: "PS3.10 8.2", files: [shown]))
+                continue
+            }
+            guard let (path, match) = resolver.resolve(fileID) else { missing.append(shown); continue }
+            if match != .exact { tolerated[match, default: []].append(path) }
+            var ancestors: [Int: DirectoryRecordSummary] = [:]
+            var up = dir.parent[i]
+            var guardCount = 0
+            while let u = up, guardCount < 8 {
+                ancestors[dir.records[u].level] = ancestors[dir.records[u].level] ?? dir.records[u]
+                up = dir.parent[u]
+                guardCount += 1
+            }
+            let file = Self.header(source.volume, path, sniff: false)
+            if let file {
+                let uid = file.dataSet.string(.sopInstanceUID) ?? ""
+                if let want = rec.referencedSOPInstanceUID, want != uid { uidMismatch.append(path) }
+                if let want = rec.referencedSOPClassUID, let has = file.dataSet.string(.sopClassUID), want != has { classMismatch.append(path) }
+                if let want = rec.referencedTransferSyntaxUID, let has = file.meta.string(Tag(0x0002, 0x0010)), want != has { syntaxMismatch.append(path) }
+            } else {
+                unreadable.append(path)
+            }
+            if claimed.insert(path).inserted {
+                found.append(Found(path: path, file: file, record: (ancestors[0], ancestors[1], ancestors[2], rec), origin: .dicomdir))
+            }
+        }
+        func add(_ files: [String], _ severity: MediaFinding.Severity, _ kind: MediaFinding.Kind, _ clause: String, _ message: (Int) -> String) {
+            guard !files.isEmpty else { return }
+            findings.append(MediaFinding(severity, kind, message(files.count), clause: clause, files: files))
+        }
+        add(missing, .error, .missingFile, "PS3.3 F.3.2.2") { "\($0) file\($0 == 1 ? "" : "s") named in the DICOMDIR \($0 == 1 ? "is" : "are") not on the medium." }
+        add(unreadable, .error, .unreadableFile, "PS3.10 7.1") { "\($0) file\($0 == 1 ? "" : "s") named in the DICOMDIR cannot be read as DICOM." }
+        add(uidMismatch, .error, .uidMismatch, "PS3.3 F.5") { "\($0) file\($0 == 1 ? " holds" : "s hold") a different image (SOP Instance UID) from the one the DICOMDIR lists for \($0 == 1 ? "it" : "them")." }
+        add(classMismatch, .error, .sopClassMismatch, "PS3.3 F.5") { "\($0) file\($0 == 1 ? "'s" : "s'") kind of object (SOP Class UID) differs from what the DICOMDIR says." }
+        add(syntaxMismatch, .error, .transferSyntaxMismatch, "PS3.3 F.5") { "\($0) file\($0 == 1 ? "'s" : "s'") encoding (Transfer Syntax UID) differs from what the DICOMDIR says." }
+        for (match, files) in tolerated.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
+            let how: String
+            switch match {
+            case .exact: continue
+            case .withoutVersion: how = "only after dropping the \";1\" version"
+            case .withoutTrailingDot: how = "only after dropping a trailing full stop"
+            case .caseInsensitive: how = "only when letter case is ignored"
+            case .withDCMExtension: how = "only with \".dcm\" added"
+            }
+            findings.append(MediaFinding(.warning, .tolerantFileID,
+                                         "\(files.count) file\(files.count == 1 ? "" : "s") named in the DICOMDIR \(files.count == 1 ? "was" : "were") found \(how).",
+                                         clause: "PS3.10 8.2", files: files))
+        }
+    }
+
+    // MARK: Files
+
+    /// The header of a file (up to Pixel Data), or nil when it is not DICOM. With `sniff`, files
+    /// are first checked by content: "DICM" at 128, or a plausible first element at 0.
+    static func header(_ volume: any MediaVolume, _ path: String, sniff: Bool) -> DICOMFile? {
+        guard let reader = try? volume.open(path) else { return nil }
+        guard let prefix = try? reader.read(upTo: 64 * 1024) else { return nil }
+        if sniff, !looksLikeDICOM(prefix, size: reader.size) { return nil }
+        if let f = try? Part10Reader.read(bytes: prefix, options: .headerOnly, name: path), f.dataSet.contains(.sopInstanceUID) || Int64(prefix.count) == reader.size {
+            return f
+        }
+        guard Int64(prefix.count) < reader.size, let all = try? volume.readFile(path) else { return nil }
+        return try? Part10Reader.read(bytes: all, options: .headerOnly, name: path)
+    }
+
+    /// PS3.10 §7.1 "DICM" at byte 128, or a bare data set whose first element is in group 0002 or
+    /// 0008 with a valid explicit VR or a plausible implicit length.
+    static func looksLikeDICOM(_ b: [UInt8], size: Int64) -> Bool {
+        if b.count >= 132, b[128] == 0x44, b[129] == 0x49, b[130] == 0x43, b[131] == 0x4D { return true }
+        guard b.count >= 8, b[1] == 0x00, b[0] == 0x02 || b[0] == 0x08, b[3] == 0x00 else { return false }
+        if (0x41...0x5A).contains(b[4]), (0x41...0x5A).contains(b[5]), VR(byte0: b[4], byte1: b[5]) != nil { return true }
+        let length = Int64(b[4]) | Int64(b[5]) << 8 | Int64(b[6]) << 16 | Int64(b[7]) << 24
+        return length < min(size, 1024)
+    }
+
+    // MARK: Grouping
+
+    static func group(_ found: [Found]) -> [MediaCatalog.Patient] {
+        var patients: [MediaCatalog.Patient] = []
+        var patientIndex: [String: Int] = [:]
+        var studyIndex: [String: (Int, Int)] = [:]
+        var seriesIndex: [String: (Int, Int, Int)] = [:]
+        for f in found {
+            let ds = f.file?.dataSet ?? DataSet()
+            let r = f.record
+            func pick(_ recordValue: String?, _ tag: Tag) -> String {
+                let v = recordValue?.trimmingCharacters(in: .whitespaces) ?? ""
+                return v.isEmpty ? (ds.string(tag) ?? "").trimmingCharacters(in: .whitespaces) : v
+            }
+            let name = pick(r?.patient?.patientName, .patientName)
+            let id = pick(r?.patient?.patientID, .patientID)
+            let studyUID = pick(r?.study?.studyInstanceUID, .studyInstanceUID)
+            let seriesUID = pick(r?.series?.seriesInstanceUID, .seriesInstanceUID)
+            let pKey = id + "\u{1}" + name
+            let p: Int
+            if let i = patientIndex[pKey] { p = i } else {
+                p = patients.count; patientIndex[pKey] = p
+                patients.append(.init(name: name, id: id, studies: []))
+            }
+            let sKey = pKey + "\u{1}" + studyUID
+            let s: Int
+            if let (_, i) = studyIndex[sKey] { s = i } else {
+                s = patients[p].studies.count; studyIndex[sKey] = (p, s)
+                patients[p].studies.append(.init(studyInstanceUID: studyUID, date: pick(r?.study?.studyDate, .studyDate),
+                                                 description: pick(r?.study?.studyDescription, .studyDescription),
+                                                 modalities: [], series: []))
+            }
+            let eKey = sKey + "\u{1}" + seriesUID
+            let e: Int
+            if let (_, _, i) = seriesIndex[eKey] { e = i } else {
+                e = patients[p].studies[s].series.count; seriesIndex[eKey] = (p, s, e)
+                let modality = pick(r?.series?.modality, .modality)
+                patients[p].studies[s].series.append(.init(seriesInstanceUID: seriesUID, number: pick(r?.series?.seriesNumber, .seriesNumber),
+                                                           modality: modality,
+                                                           description: pick(r?.series?.seriesDescription, .seriesDescription),
+                                                           instanceCount: 0, instances: []))
+                if !modality.isEmpty, !patients[p].studies[s].modalities.contains(modality) {
+                    patients[p].studies[s].modalities.append(modality)
+                    patients[p].studies[s].modalities.sort()
+                }
+            }
+            let instance = MediaCatalog.Instance(
+                path: f.path,
+                sopClassUID: pick(r?.instance.referencedSOPClassUID, .sopClassUID),
+                sopInstanceUID: pick(r?.instance.referencedSOPInstanceUID, .sopInstanceUID),
+                transferSyntaxUID: r?.instance.referencedTransferSyntaxUID ?? f.file?.transferSyntax.uid ?? "",
+                foundBy: f.origin)
+            patients[p].studies[s].series[e].instances.append(instance)
+            patients[p].studies[s].series[e].instanceCount += 1
+        }
+        return patients
+    }
+}

@@ -1,0 +1,17 @@
+/// Why a received medium cannot be read at all (its parts that fail are findings instead).
+public enum MediaSourceError: Error, CustomStringConvertible, Equatable, Sendable {
+    /// Nothing exists at the path.
+    case missing(path: String)
+    /// The path is a file that is not an ISO 9660 image.
+    case notAMedium(path: String, reason: String)
+    /// The volume exists but its file tree cannot be listed.
+    case unreadable(path: String, reason: String)
+
+    public var description: String {
+        switch self {
+        case .missing(let p): return "\(p): no such folder or image; give a mounted disc, a USB folder or an .iso file"
+        case .notAMedium(let p, let r): return "\(p): not a folder or an ISO 9660 image (\(r)); give a mounted disc, a USB folder or an .iso file"
+        case .unreadable(let p, let r): return "\(p): cannot list the medium: \(r); the disc or image may be damaged"
+        }
+    }
+}
