@@ -51,6 +51,12 @@ if command -v isoinfo >/dev/null; then
 fi
 
 echo
+echo "== lightbox ls + lightbox import: what the disc holds, then its studies copied into tidy folders"
+"$LIGHTBOX" ls "$DIR/patient-disc.iso"
+"$LIGHTBOX" import "$DIR/patient-disc.iso" "$DIR/imported" | grep -v "^  " || true
+find "$DIR/imported" -mindepth 1 -maxdepth 2 -type d | sort | sed 's/^/     /'
+
+echo
 echo "== lightbox print-server + lightbox print: the CT study on 14x17 in film, STANDARD\\2,2, to Lightbox's"
 echo "   virtual film printer (PDF at true size, 16-bit density PNG, screen preview)"
 PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
@@ -73,5 +79,6 @@ echo "  Open it:             mkdir -p /tmp/disc && sudo mount -o loop,ro $DIR/pa
 echo "                       /tmp/disc/INDEX.HTM in a browser or /tmp/disc/DICOMDIR in a DICOM viewer;"
 echo "                       or list it without mounting: xorriso -indev $DIR/patient-disc.iso -ls /"
 echo "  Disc label (PDF):    $DIR/disc-label.pdf"
+echo "  Imported studies:    $DIR/imported (Patient/Study/Series folders)"
 echo "  Films:               $DIR/print-spool/films/<date>/LIGHTBOX/CT demo/film-N.pdf (.png: densities, -preview.png: screen)"
 echo "  Sample tree:         $DIR/disc (DICOMDIR at its root); MR study: $DIR/mr; rendered image: $DIR/first.png"

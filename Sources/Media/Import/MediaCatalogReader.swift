@@ -221,6 +221,17 @@ public struct MediaCatalogReader: Sendable {
             patients[p].studies[s].series[e].instances.append(instance)
             patients[p].studies[s].series[e].instanceCount += 1
         }
+        // Studies by date, series by number (as a viewer lists them); medium order breaks ties.
+        for p in patients.indices {
+            patients[p].studies = patients[p].studies.enumerated()
+                .sorted { ($0.element.date, $0.offset) < ($1.element.date, $1.offset) }.map(\.element)
+            for s in patients[p].studies.indices {
+                patients[p].studies[s].series = patients[p].studies[s].series.enumerated().sorted {
+                    (Int($0.element.number.trimmingCharacters(in: .whitespaces)) ?? Int.max, $0.offset)
+                        < (Int($1.element.number.trimmingCharacters(in: .whitespaces)) ?? Int.max, $1.offset)
+                }.map(\.element)
+            }
+        }
         return patients
     }
 }
