@@ -24,8 +24,9 @@ APT_PACKAGES=(
   # libjpeg-tools (`jpeg`) writes lossless JPEG with restart intervals; mount/umount (tmpfs for
   # full-disk tests), timeout and sha256sum (coreutils), sh (dash) and python3 (XML checks) are
   # usually present, but are named so that a minimal system gets them too; strace shows the
-  # store-server's fsync/rename order
-  openssl libjpeg-tools mount coreutils dash python3 strace
+  # store-server's fsync/rename order; djpeg (libjpeg-turbo-progs) decodes import previews; /usr/bin/time
+  # (time) measures peak memory in make bench
+  openssl libjpeg-tools mount coreutils dash python3 strace libjpeg-turbo-progs time
 )
 
 missing=()

@@ -11,5 +11,5 @@ struct Lightbox: AsyncParsableCommand {
         Every command has its own --help.
         """,
         version: "0.1.0",
-        subcommands: [Dump.self, Index.self, Transcode.self, Synth.self, Render.self, Echo.self, Send.self, StoreServer.self, Find.self, Retrieve.self, PrintServerCommand.self, PrintCommand.self, DICOMDIRCommand.self, Burn.self, Ls.self, Import.self])
+        subcommands: [Dump.self, Index.self, Transcode.self, Synth.self, Render.self, Echo.self, Send.self, StoreServer.self, Find.self, Retrieve.self, PrintServerCommand.self, PrintCommand.self, DICOMDIRCommand.self, Burn.self, Ls.self, Import.self, Check.self])
 }

@@ -239,7 +239,7 @@ final class ImportConformanceTests: XCTestCase {
         XCTAssertEqual(listing(tmp).filter { !$0.hasPrefix("parent/dest/") }, before)
         XCTAssertEqual(listing(outside), [])
         let top = Set(try FileManager.default.contentsOfDirectory(atPath: dest.path))
-        XCTAssertEqual(top, ["_._etc (_up)", "a_b (_abs)", "ctl x (_CON)", "Evil Link (L1)", ".lightbox-import.json"])
+        XCTAssertEqual(top, ["_._etc (_up)", "a_b (_abs)", "ctl x (_CON)", "Evil Link (L1)", ".lightbox-import.json", "index.html"])
         let imported = try inventory(python, dest)
         XCTAssertEqual(imported.files.count, 3)
         for path in imported.files.keys {

@@ -1,9 +1,11 @@
 import ArgumentParser
 import Foundation
+import FilmPrint
 import Media
+import Network
 
 /// `lightbox import`: copies a received disc, USB stick or ISO image into a folder, safely.
-struct Import: ParsableCommand {
+struct Import: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import",
         abstract: "Copy the DICOM files of a received medium (folder or ISO image) into a folder, by patient, study and series.",
@@ -24,8 +26,17 @@ struct Import: ParsableCommand {
         imported, what the medium names but lacks or cannot be read, and the files that are not \
         DICOM (README, web pages, viewers; not imported).
 
+        Each study folder gets an index.html (patient, study, each series with a JPEG preview of \
+        its middle image under previews/, links to the files) and DEST gets an index.html listing \
+        patients and studies; both are refreshed when a later import adds to a study. \
+        --no-previews writes the pages without images. An image that cannot be rendered gets a \
+        text placeholder.
+
+        --send AE@host:port then sends the imported studies (the files this run imported, kept \
+        beside or found already there) to a storage SCP with C-STORE, as `lightbox send` does.
+
         Exit status: 0 when every instance was imported or already there, 1 when some could not \
-        be imported (or a --study is not on the medium), 2 when SOURCE cannot be read or DEST \
+        be imported (or a --study is not on the medium, or --send could not store every file), 2 when SOURCE cannot be read or DEST \
         cannot be written.
 
         Examples:
@@ -33,6 +44,7 @@ struct Import: ParsableCommand {
           lightbox import received.iso ~/Received --dry-run
           lightbox import received.iso ~/Received --study 1.2.840.113619.2.55.3.1234
           lightbox import /media/usb ./all-files --flat
+          lightbox import received.iso ~/Received --send PACS@pacs.local:104
         """)
 
     @Argument(help: "A folder (mounted disc, USB stick) or an ISO image.", completion: .file())
@@ -50,7 +62,23 @@ struct Import: ParsableCommand {
     @Flag(name: .customLong("dry-run"), help: "Print where each file would go; write nothing.")
     var dryRun = false
 
-    func run() throws {
+    @Flag(name: .customLong("no-previews"), help: "Write the index.html pages without JPEG previews.")
+    var noPreviews = false
+
+    @Option(name: .customLong("send"), help: "After importing, send the imported studies to this storage SCP (AE@host:port).")
+    var send: String?
+
+    @Option(name: .customLong("aet"), help: "Our AE title for --send.")
+    var aeTitle: String = "LIGHTBOX"
+
+    func validate() throws {
+        if let send {
+            do { _ = try DICOMPeerAddress(parsing: send) } catch { throw ValidationError("--send \(send): \(error)") }
+        }
+        guard (1 ... 16).contains(aeTitle.utf8.count) else { throw ValidationError("--aet must have 1 to 16 characters") }
+    }
+
+    func run() async throws {
         let medium: MediaSource
         do { medium = try MediaSource.open(source) } catch {
             printError("error: \(error)")
@@ -78,6 +106,47 @@ struct Import: ParsableCommand {
         bar?.finish()
         if dryRun { writeOut("(dry run: nothing was written)\n") }
         writeOut(report.text)
-        if !report.isComplete { throw ExitCode(1) }
+        var ok = report.isComplete
+        let placed = (report.imported + report.skipped + report.conflicts).map(\.destination)
+        if !dryRun && !flat {
+            let pages = ImportPageWriter(root: destination, options: .init(previews: !noPreviews))
+                .write(studies: ImportPageWriter.studyFolders(of: placed))
+            writeOut("Pages: \(pages.pages.count) index.html, \(pages.previews.count) preview(s)\(pages.placeholders.isEmpty ? "" : ", \(pages.placeholders.count) placeholder(s)")\n")
+            for p in pages.placeholders { writeOut("  no preview: \(p)\n") }
+            for f in pages.failures { printError("warning: page not written: \(f)") }
+        }
+        if let send, !dryRun {
+            ok = try await sendImported(placed, to: send) && ok
+        }
+        if !ok { throw ExitCode(1) }
+    }
+
+    /// C-STORE of the files placed in DEST (PS3.4 Annex B); false when some were not stored.
+    private func sendImported(_ placed: [String], to address: String) async throws -> Bool {
+        let peer: DICOMPeerAddress
+        do { peer = try DICOMPeerAddress(parsing: address) } catch { printError("error: --send \(address): \(error)"); throw ExitCode(2) }
+        var files: [StoreFile] = []
+        var unreadable = 0
+        for rel in placed {
+            let path = destination + "/" + rel
+            do { files.append(try StoreFile.load(path: path)) } catch { printError("not sent \(path): \(error)"); unreadable += 1 }
+        }
+        guard !files.isEmpty else { writeOut("Sent to \(peer): 0 (nothing to send)\n"); return unreadable == 0 }
+        let client = DICOMClient(host: peer.host, port: peer.port, callingAETitle: aeTitle, calledAETitle: peer.aeTitle)
+        let run: StoreRun
+        do {
+            run = try await StoreSCU.send(files, using: client) { p in
+                if !p.stored || p.error != nil {
+                    printError("not stored \(p.path): \(p.status.map { "\($0)" } ?? "no status")\(p.error.map { " — \($0)" } ?? "")")
+                }
+            }
+        } catch {
+            printError("error: --send \(peer): \(error)")
+            throw ExitCode(1)
+        }
+        let stored = run.results.filter(\.stored).count
+        let failed = run.results.count - stored + unreadable
+        writeOut("Sent to \(peer): \(stored), failed: \(failed)\n")
+        return failed == 0
     }
 }
