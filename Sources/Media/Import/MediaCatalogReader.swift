@@ -152,8 +152,10 @@ public struct MediaCatalogReader: Sendable {
         if let f = try? Part10Reader.read(bytes: prefix, options: .headerOnly, name: path), f.dataSet.contains(.sopInstanceUID) || Int64(prefix.count) == reader.size {
             return f
         }
-        guard Int64(prefix.count) < reader.size, let all = try? volume.readFile(path) else { return nil }
-        return try? Part10Reader.read(bytes: all, options: .headerOnly, name: path)
+        // A header longer than 64 KiB (a large private block or icon before the UIDs): read at most
+        // 16 MiB more, never the whole file — a hostile file may claim a 4 GiB element.
+        guard Int64(prefix.count) < reader.size, let rest = try? reader.read(upTo: 16 << 20) else { return nil }
+        return try? Part10Reader.read(bytes: prefix + rest, options: .headerOnly, name: path)
     }
 
     /// PS3.10 §7.1 "DICM" at byte 128, or a bare data set whose first element is in group 0002 or
