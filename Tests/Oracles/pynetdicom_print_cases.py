@@ -16,6 +16,7 @@ import sys
 from pydicom.dataset import Dataset
 from pydicom.uid import ExplicitVRLittleEndian, generate_uid
 from pynetdicom import AE
+from pynetdicom_reactor_gate import ReactorGate
 from pynetdicom.sop_class import (BasicFilmBox, BasicFilmSession, BasicGrayscaleImageBox,
                                   BasicGrayscalePrintManagementMeta)
 
@@ -57,6 +58,9 @@ def run(ae, host, port, called, case):
     assoc = ae.associate(host, port, ae_title=called)
     if not assoc.is_established:
         return {"name": case["name"], "error": "no association"}
+    # No request comes from the SCP here: park pynetdicom's reactor, which otherwise swallows a
+    # response now and then under load (pynetdicom_reactor_gate.py).
+    gate = ReactorGate.park(assoc)
     try:
         session = Dataset()
         apply(session, case.get("session"))
@@ -101,6 +105,7 @@ def run(ae, host, port, called, case):
             status, _ = assoc.send_n_action(None, 1, BasicFilmSession, session_uid, meta_uid=META)
             steps["action"] = status_of(status)
     finally:
+        gate.open()
         if assoc.is_established:
             assoc.release()
     return {"name": case["name"], "steps": steps}

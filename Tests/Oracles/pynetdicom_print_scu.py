@@ -32,6 +32,7 @@ import time
 from pydicom.dataset import Dataset
 from pydicom.uid import ExplicitVRLittleEndian, generate_uid
 from pynetdicom import AE, evt
+from pynetdicom_reactor_gate import ReactorGate
 from pynetdicom.sop_class import (BasicAnnotationBox, BasicFilmBox, BasicFilmSession,
                                   BasicGrayscaleImageBox, BasicGrayscalePrintManagementMeta,
                                   PresentationLUT, Printer, PrintJob)
@@ -98,6 +99,9 @@ def main() -> int:
     if not assoc.is_established:
         print(json.dumps({"error": "association not established"}))
         return 2
+    # Without Print Job no request comes from the SCP: park pynetdicom's reactor, which otherwise
+    # swallows a response now and then under load (pynetdicom_reactor_gate.py).
+    gate = None if plan.get("print_job") else ReactorGate.park(assoc)
 
     def step(name, status, ds=None):
         out["steps"].append({"step": name, "status": int(status.Status) if status else None})
@@ -186,6 +190,8 @@ def main() -> int:
             status, _ = assoc.send_n_set(ab, BasicAnnotationBox, annos[n])
             step("annotation n-set", status)
         if plan.get("abort_after") == "filmbox":
+            if gate:
+                gate.open()
             assoc.abort()
             print(json.dumps(out))
             return 0
@@ -207,6 +213,8 @@ def main() -> int:
         out["execution_status_info"] = str(ds.ExecutionStatusInfo) if ds is not None and "ExecutionStatusInfo" in ds else None
     status = assoc.send_n_delete(BasicFilmSession, session_uid, meta_uid=BasicGrayscalePrintManagementMeta)
     step("session n-delete", status)
+    if gate:
+        gate.open()
     assoc.release()
     print(json.dumps(out))
     return 0
