@@ -12,7 +12,7 @@ APT_PACKAGES=(
   zlib1g-dev libjpeg62-turbo-dev libturbojpeg0-dev libopenjp2-7-dev libopenjph-dev libcharls-dev libgdcm-dev
   libcairo2-dev libisoburn-dev libiso9660-dev libcdio-dev libudf-dev pkg-config
   # Oracles nobody here wrote
-  dcmtk dicom3tools xorriso genisoimage libcdio-utils poppler-utils chromium orthanc
+  dcmtk dicom3tools xorriso genisoimage udftools udfclient libcdio-utils poppler-utils chromium orthanc
   # Fonts (Latin and CJK), found through fontconfig
   fonts-dejavu-core fonts-wqy-microhei fontconfig
   # Benchmarks and tooling

@@ -30,10 +30,11 @@ final class MediaReadConformanceTests: XCTestCase {
             // The variant as the medium's DICOMDIR, beside the patient folders it references.
             let medium = tmp.appendingPathComponent(variant)
             try FileManager.default.createDirectory(at: medium, withIntermediateDirectories: true)
+            // Copies, not links: a medium's links that lead out of it are never followed.
             for sub in ["77654033", "98892001", "98892003"] {
-                try FileManager.default.createSymbolicLink(at: medium.appendingPathComponent(sub), withDestinationURL: dir.appendingPathComponent(sub))
+                try FileManager.default.copyItem(at: dir.appendingPathComponent(sub), to: medium.appendingPathComponent(sub))
             }
-            try FileManager.default.createSymbolicLink(at: medium.appendingPathComponent("DICOMDIR"), withDestinationURL: dir.appendingPathComponent(variant))
+            try FileManager.default.copyItem(at: dir.appendingPathComponent(variant), to: medium.appendingPathComponent("DICOMDIR"))
             let (status, catalog) = try ls(lightbox, medium.path)
             XCTAssertEqual(status, 0, variant)
             // Every file is found, through the DICOMDIR or by content: the same tree as pydicom's on the intact DICOMDIR.
@@ -129,6 +130,12 @@ final class MediaReadConformanceTests: XCTestCase {
         XCTAssertEqual(Set(instances.map { $0["sopInstanceUID"] as? String ?? "" }), expected)
         XCTAssertEqual(Set(instances.map { $0["foundBy"] as? String ?? "" }), ["contentScan"])
         XCTAssertEqual(instances.count, 3, "notes.dcm and readme.txt are not DICOM")
+        // The Joliet names, as genisoimage's isoinfo lists the Joliet tree (the primary tree has SCAN_1.DCM).
+        let isoinfo = try Oracles.require("isoinfo", package: "genisoimage")
+        let joliet = try runCommand(isoinfo, ["-J", "-f", "-i", iso]).stdout.split(separator: "\n")
+            .map { String($0.dropFirst()) }.filter { $0.hasSuffix(".dcm") && !$0.hasSuffix("notes.dcm") }
+        XCTAssertEqual(Set(instances.map { $0["path"] as? String ?? "" }), Set(joliet))
+        XCTAssertEqual(joliet.count, 3)
         XCTAssertEqual(findings(catalog).map { $0["kind"] as? String ?? "" }, ["noDICOMDIR"])
         XCTAssertEqual(findings(catalog).first?["severity"] as? String, "error")
     }

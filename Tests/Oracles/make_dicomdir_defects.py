@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
-"""Makes defective DICOMDIRs for the tolerant reader's tests, by editing offset values with pydicom
-(value lengths stay the same, so every other offset stays right).
+"""Makes defective DICOMDIRs (and, for the hostile-media tests, Part 10 files) for the tolerant reader's tests,
+by editing offset values with pydicom (value lengths stay the same, so every other offset stays right)
+or raw bytes.
 
 Usage:
   make_dicomdir_defects.py wrong-offsets IN OUT   first STUDY record's Lower-Level offset -> +6
@@ -10,8 +11,29 @@ Usage:
   make_dicomdir_defects.py big N OUT              a DICOMDIR of N records (1 PATIENT, 1 STUDY,
                                                   1 SERIES, N-3 IMAGE) referencing absent files,
                                                   written as raw Explicit VR Little Endian bytes
-Prints JSON {"edited_offset": ..., "value": ...} (or {"records": N}).
+  make_dicomdir_defects.py file-ids IN OUT ID...   the Referenced File ID (0004,1500) of the first
+                                                  IMAGE records set to each ID in turn (a string with
+                                                  backslashes between components, "/" kept as is);
+                                                  offsets re-computed
+  make_dicomdir_defects.py patient-names IN OUT NAME...  Patient's Name (0010,0010) of the PATIENT
+                                                  records set to each NAME in turn (UTF-8, Specific
+                                                  Character Set ISO_IR 192); offsets re-computed
+  make_dicomdir_defects.py huge-element IN OUT    in the IMAGE record in the middle of the sequence,
+                                                  the Referenced File ID element is overwritten by a
+                                                  private OB element (0029,1010) whose length is
+                                                  FFFFFFF0H (about 4 GiB) though the item holds only
+                                                  its own bytes; item length and offsets unchanged
+  make_dicomdir_defects.py huge-file IN OUT       a copy of the Part 10 file IN whose data set starts
+                                                  with an OB element (0008,0001) claiming FFFFFFF0H
+                                                  bytes (about 4 GiB), the rest of the file after it
+  make_dicomdir_defects.py huge-pixel-data IN OUT a copy of the Part 10 file IN (Explicit VR Little
+                                                  Endian, native pixels) whose Pixel Data (7FE0,0010)
+                                                  length is FFFFFFF0H; header and size unchanged
+Prints JSON {"edited_offset": ..., "value": ...} (or {"records": N}; file-ids and patient-names:
+{"replaced": [old values]}; huge-element: {"record_offset": ..., "element_offset": ...,
+"file_id": the File ID the record had}; huge-file, huge-pixel-data: {"element_offset": ..., "size": file size}).
 """
+import io
 import json
 import struct
 import sys
@@ -115,8 +137,107 @@ def big(n, dst):
     print(json.dumps({"records": n}))
 
 
+def save_with_offsets(ds, dst):
+    """Writes `ds` (a DICOMDIR whose records changed size) with every record offset pointing at
+    the same record as before: written once to learn where each item lands, then again with the
+    offsets mapped (UL values keep their length, so the second layout equals the first)."""
+    recs = ds.DirectoryRecordSequence
+    old = [r.seq_item_tell for r in recs]
+    where = {o: i for i, o in enumerate(old)}
+    buf = io.BytesIO()
+    ds.save_as(buf, enforce_file_format=True)
+    buf.seek(0)
+    new = [r.seq_item_tell for r in dcmread(buf).DirectoryRecordSequence]
+
+    def moved(o):
+        return new[where[o]] if o in where else o
+    for r in recs:
+        for kw in ("OffsetOfTheNextDirectoryRecord", "OffsetOfReferencedLowerLevelDirectoryEntity"):
+            if kw in r and r[kw].value:
+                r[kw].value = moved(r[kw].value)
+    for kw in ("OffsetOfTheFirstDirectoryRecordOfTheRootDirectoryEntity",
+               "OffsetOfTheLastDirectoryRecordOfTheRootDirectoryEntity"):
+        if kw in ds and ds[kw].value:
+            ds[kw].value = moved(ds[kw].value)
+    ds.save_as(dst, enforce_file_format=True)
+
+
+def set_values(mode, src, dst, values):
+    ds = dcmread(src)
+    recs = ds.DirectoryRecordSequence
+    kind, keyword = ("IMAGE", "ReferencedFileID") if mode == "file-ids" else ("PATIENT", "PatientName")
+    targets = [r for r in recs if r.DirectoryRecordType == kind][:len(values)]
+    if len(targets) < len(values):
+        sys.exit("only %d %s records" % (len(targets), kind))
+    replaced = []
+    for r, v in zip(targets, values):
+        if mode == "file-ids":
+            old = r.ReferencedFileID
+            replaced.append(old if isinstance(old, str) else "\\".join(old))
+            r["ReferencedFileID"].value = v.split("\\")
+        else:
+            replaced.append(str(r.PatientName))
+            r.PatientName = v
+    if mode == "patient-names":
+        ds.SpecificCharacterSet = "ISO_IR 192"
+    save_with_offsets(ds, dst)
+    print(json.dumps({"replaced": replaced}))
+
+
+def huge_element(src, dst):
+    ds = dcmread(src)
+    recs = ds.DirectoryRecordSequence
+    images = [r for r in recs if r.DirectoryRecordType == "IMAGE"]
+    rec = images[len(images) // 2]
+    file_id = rec.ReferencedFileID if isinstance(rec.ReferencedFileID, str) else "\\".join(rec.ReferencedFileID)
+    data = bytearray(open(src, "rb").read())
+    start = rec.seq_item_tell
+    length = struct.unpack_from("<I", data, start + 4)[0]
+    header = struct.pack("<HH2sH", 0x0004, 0x1500, b"CS", 0)[:6]
+    at = data.find(header, start, start + 8 + length)
+    if at < 0:
+        sys.exit("no Referenced File ID element in the record at %d" % start)
+    size = 8 + struct.unpack_from("<H", data, at + 6)[0]
+    assert size >= 12
+    data[at:at + 12] = struct.pack("<HH2sHI", 0x0029, 0x1010, b"OB", 0, 0xFFFFFFF0)
+    open(dst, "wb").write(bytes(data))
+    print(json.dumps({"record_offset": start, "element_offset": at, "file_id": file_id}))
+
+
+def huge_file(src, dst):
+    data = open(src, "rb").read()
+    if data[128:132] != b"DICM":
+        sys.exit("%s has no File Meta Information" % src)
+    # (0002,0000) File Meta Information Group Length: the data set starts right after the meta.
+    meta_length = struct.unpack_from("<I", data, 132 + 8)[0]
+    at = 132 + 12 + meta_length
+    out = data[:at] + struct.pack("<HH2sHI", 0x0008, 0x0001, b"OB", 0, 0xFFFFFFF0) + data[at:]
+    open(dst, "wb").write(out)
+    print(json.dumps({"element_offset": at, "size": len(out)}))
+
+
+def huge_pixel_data(src, dst):
+    ds = dcmread(src)
+    if ds.file_meta.TransferSyntaxUID != "1.2.840.10008.1.2.1" or "PixelData" not in ds:
+        sys.exit("%s is not Explicit VR Little Endian with Pixel Data" % src)
+    data = bytearray(open(src, "rb").read())
+    at = data.rfind(struct.pack("<HH", 0x7FE0, 0x0010))
+    assert data[at + 4:at + 6] in (b"OB", b"OW")
+    data[at + 8:at + 12] = struct.pack("<I", 0xFFFFFFF0)
+    open(dst, "wb").write(bytes(data))
+    print(json.dumps({"element_offset": at, "size": len(data)}))
+
+
 if __name__ == "__main__":
-    if sys.argv[1] == "big":
+    if sys.argv[1] == "huge-file":
+        huge_file(sys.argv[2], sys.argv[3])
+    elif sys.argv[1] == "huge-pixel-data":
+        huge_pixel_data(sys.argv[2], sys.argv[3])
+    elif sys.argv[1] == "big":
         big(int(sys.argv[2]), sys.argv[3])
+    elif sys.argv[1] in ("file-ids", "patient-names"):
+        set_values(sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4:])
+    elif sys.argv[1] == "huge-element":
+        huge_element(sys.argv[2], sys.argv[3])
     else:
         edit(sys.argv[1], sys.argv[2], sys.argv[3])

@@ -10,7 +10,7 @@ struct FileMetaRule: CheckRule {
         for path in context.instancePaths {
             guard let entry = context.headers[path], let file = entry else { continue }
             if !Self.hasPreamble(context.source.volume, path) { noMeta.append(path); continue }
-            let trim = { (s: String?) in (s ?? "").trimmingCharacters(in: .whitespaces.union(CharacterSet(charactersIn: "\0"))) }
+            let trim = { (s: String?) in (s ?? "").trimmingPadding }
             if trim(file.meta.string(Tag(0x0002, 0x0002))) != trim(file.dataSet.string(.sopClassUID)) { classDiffers.append(path) }
             if trim(file.meta.string(Tag(0x0002, 0x0003))) != trim(file.dataSet.string(.sopInstanceUID)) { instanceDiffers.append(path) }
         }

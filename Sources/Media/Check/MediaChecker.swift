@@ -6,9 +6,11 @@ import Foundation
 /// - what `MediaCatalogReader` finds while reading (PS3.3 Annex F records, offsets, in-use flag,
 ///   missing or unreferenced files, record-versus-file UIDs);
 /// - PS3.10 §8.2 File IDs and §7.1 File Meta Information (`FileIDRule`, `FileMetaRule`);
+/// - PS3.5 §7.1 element lengths that run past the end of a file (`ElementLengthRule`);
 /// - PS3.3 F.5 Type 1 record keys (`RecordKeyRule`);
+/// - PS3.5 §6.2 control characters in patients' names (`NameCharacterRule`);
 /// - PS3.11 the application profile, given or inferred (`ProfileRule`);
-/// - PS3.12 the physical format of ISO 9660 images (`PhysicalFormatRule`);
+/// - PS3.12 the physical format: ISO 9660 names and label, UDF on a CD profile (`PhysicalFormatRule`);
 /// - IHE PDI README.TXT and autorun (`PDIRule`).
 /// Nothing is written to the medium.
 public struct MediaChecker: Sendable {
@@ -37,26 +39,26 @@ public struct MediaChecker: Sendable {
             guard let p = profiles.profile(name) else { throw .unknownProfile(name, known: profiles.profiles.map(\.id)) }
             given = p
         }
-        let catalog = MediaCatalogReader().catalog(source)
-        var headers: [String: DICOMFile?] = [:]
+        let reading = MediaCatalogReader().reading(source)
+        let catalog = reading.catalog
+        var headers = reading.headers
         for instance in catalog.instances where headers[instance.path] == nil {
             headers[instance.path] = MediaCatalogReader.header(source.volume, instance.path, sniff: false)
         }
-        var directory: TolerantDICOMDIRReader.Result? = nil
-        if let d = catalog.dicomdir, let bytes = try? source.volume.readFile(d) {
-            directory = try? TolerantDICOMDIRReader().read(bytes: bytes, name: d)
-        }
+        let directory = reading.directory
         let rootNames = Set(source.volume.rootNames())
         let context = CheckContext(source: source, catalog: catalog, headers: headers, directory: directory, rootNames: rootNames)
         let applied = given ?? ProfileRule.infer(context, from: profiles)
 
         var findings = catalog.findings.map(CheckFinding.init)
-        var rules: [any CheckRule] = [FileIDRule(), FileMetaRule(), RecordKeyRule(), PhysicalFormatRule(), PDIRule()]
-        if let applied { rules.insert(ProfileRule(profile: applied), at: 3) }
+        var rules: [any CheckRule] = [FileIDRule(), FileMetaRule(), ElementLengthRule(), RecordKeyRule(), NameCharacterRule(), PhysicalFormatRule(profile: applied), PDIRule()]
+        if let applied { rules.insert(ProfileRule(profile: applied), at: 4) }
         for rule in rules { findings += rule.check(context) }
         findings = findings.enumerated().sorted { ($0.element.severity, $0.offset) < ($1.element.severity, $1.offset) }.map(\.element)
 
-        let readable = catalog.instances.filter { headers[$0.path].flatMap { $0 } != nil }.count
+        // Readable: the header parses and no element runs past the end of the file.
+        let cutShort = Set(findings.filter { $0.kind == "elementPastEnd" }.flatMap(\.files))
+        let readable = catalog.instances.filter { headers[$0.path].flatMap { $0 } != nil && !cutShort.contains($0.path) }.count
         let patients = catalog.patients.map { "\($0.name.isEmpty ? "(no name)" : $0.name) (\($0.id.isEmpty ? "no ID" : $0.id))" }
         return MediaCheckReport(source: source.path, profile: applied?.id ?? "", profileInferred: given == nil,
                                 instances: catalog.instances.count, readable: readable, patients: patients, findings: findings)

@@ -11,7 +11,7 @@ struct ProfileRule: CheckRule {
     static func transferSyntaxes(_ context: CheckContext) -> [(path: String, uid: String)] {
         context.catalog.instances.map { i in
             let fromFile = context.headers[i.path].flatMap { $0 }?.transferSyntax.uid
-            return (i.path, (fromFile ?? i.transferSyntaxUID).trimmingCharacters(in: .whitespaces.union(.init(charactersIn: "\0"))))
+            return (i.path, (fromFile ?? i.transferSyntaxUID).trimmingPadding)
         }
     }
 
@@ -20,7 +20,9 @@ struct ProfileRule: CheckRule {
     /// the most files, preferring the first in that order on ties.
     static func infer(_ context: CheckContext, from catalog: ProfileCatalog) -> ApplicationProfile? {
         let isImage = context.source.volume.volumeID != nil
-        let order = isImage ? ["STD-GEN-CD", "STD-GEN-DVD-JPEG", "STD-GEN-DVD-J2K"] : ["STD-GEN-CD", "STD-GEN-USB-JPEG", "STD-GEN-USB-J2K"]
+        // A UDF volume is a DVD (PS3.12 Annex P) before a CD, which must carry ISO 9660 (Annex F).
+        let order = context.source.volume is UDFVolume ? ["STD-GEN-DVD-JPEG", "STD-GEN-DVD-J2K", "STD-GEN-CD"]
+            : isImage ? ["STD-GEN-CD", "STD-GEN-DVD-JPEG", "STD-GEN-DVD-J2K"] : ["STD-GEN-CD", "STD-GEN-USB-JPEG", "STD-GEN-USB-J2K"]
         let candidates = order.compactMap { catalog.profile($0) }
         let syntaxes = transferSyntaxes(context).map(\.uid)
         var best: ApplicationProfile? = nil, bestCount = -1

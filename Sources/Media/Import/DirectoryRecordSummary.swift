@@ -29,11 +29,32 @@ public struct DirectoryRecordSummary: Sendable, Equatable {
     public var seriesNumber: String?
     public var modality: String?
     public var seriesDescription: String?
+    /// Keys of PS3.3 F.5 that this record's type requires and that are absent (Type 1 and 2) or
+    /// empty (Type 1); empty for record types without required keys listed here.
+    public var keyProblems: [KeyProblem]
+
+    /// A required key of a directory record that is absent or empty (PS3.3 F.5).
+    public struct KeyProblem: Sendable, Equatable {
+        public var name: String
+        /// 1: present with a value; 2: present, possibly empty (PS3.5 §7.4).
+        public var type: Int
+        public var absent: Bool
+    }
+
+    /// PS3.3 Tables F.5-1 to F.5-4: the Type 1 and Type 2 keys of the four basic record types.
+    /// (Study Instance UID is 1C and Referenced … in File keys are checked elsewhere.)
+    static let requiredKeys: [String: [(Tag, String, Int)]] = [
+        "PATIENT": [(.patientName, "Patient's Name", 2), (.patientID, "Patient ID", 1)],
+        "STUDY": [(.studyDate, "Study Date", 1), (.studyTime, "Study Time", 1), (.studyDescription, "Study Description", 2),
+                  (.studyID, "Study ID", 1), (.accessionNumber, "Accession Number", 2)],
+        "SERIES": [(.modality, "Modality", 1), (.seriesInstanceUID, "Series Instance UID", 1), (.seriesNumber, "Series Number", 1)],
+        "IMAGE": [(.instanceNumber, "Instance Number", 1)],
+    ]
 
     /// Reads the keys out of a record item.
     public init(offset: Int, record r: DataSet) {
         self.offset = offset
-        type = (r.string(.directoryRecordType) ?? "").trimmingCharacters(in: .whitespaces).uppercased()
+        type = (r.string(.directoryRecordType) ?? "").trimmingPadding.uppercased()
         next = r.int(.offsetOfTheNextDirectoryRecord) ?? 0
         lower = r.int(.offsetOfReferencedLowerLevelDirectoryEntity) ?? 0
         inUse = r.int(.recordInUseFlag).map { $0 != 0 } ?? true
@@ -50,6 +71,15 @@ public struct DirectoryRecordSummary: Sendable, Equatable {
         seriesNumber = r.string(.seriesNumber)
         modality = r.string(.modality)
         seriesDescription = r.string(.seriesDescription)
+        var problems: [KeyProblem] = []
+        for (tag, name, type) in Self.requiredKeys[type] ?? [] {
+            if !r.contains(tag) {
+                problems.append(KeyProblem(name: name, type: type, absent: true))
+            } else if type == 1, (r.string(tag) ?? "").trimmingPadding.isEmpty {
+                problems.append(KeyProblem(name: name, type: type, absent: false))
+            }
+        }
+        keyProblems = problems
     }
 
     /// The level in the Basic Directory hierarchy (PS3.3 F.4): 0 patient, 1 study, 2 series, 3 below.

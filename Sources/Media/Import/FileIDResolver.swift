@@ -53,16 +53,15 @@ public struct FileIDResolver: Sendable {
         for (i, c) in components.enumerated() {
             if c.isEmpty || c.allSatisfy({ $0 == " " }) { return .emptyComponent }
             if i == 0, c.hasPrefix("/") || c.hasPrefix("\\") { return .absolute }
-            if c.contains("/") || c.contains("\\") { return .separatorInComponent(c) }
+            if c.utf8.contains(where: { $0 == 0x2F || $0 == 0x5C || $0 == 0 }) { return .separatorInComponent(c) }  // / \ NUL
             if c == ".." || c == "." { return .parentReference }
-            if c.contains("\0") { return .separatorInComponent(c) }
         }
         return nil
     }
 
     /// The path on the medium and how it matched, nil when no file fits. Check `refusal` first.
     public func resolve(_ components: [String]) -> (path: String, match: Match)? {
-        let trimmed = components.map { $0.trimmingCharacters(in: .whitespaces) }
+        let trimmed = components.map { $0.trimmingPadding }
         let joined = trimmed.joined(separator: "/")
         if let p = exact[joined] { return (p, .exact) }
         let noVersion = trimmed.map(Self.stripVersion).joined(separator: "/")

@@ -20,8 +20,22 @@ public struct MediaCatalogReader: Sendable {
     }
 
     /// Catalogues an opened medium.
-    public func catalog(_ source: MediaSource) -> MediaCatalog {
+    public func catalog(_ source: MediaSource) -> MediaCatalog { reading(source).catalog }
+
+    /// A catalogue with what was read to make it, for `MediaChecker` to check without reading
+    /// the medium twice.
+    public struct Reading: Sendable {
+        public var catalog: MediaCatalog
+        /// The header of each instance path of the catalogue (nil: not readable as DICOM).
+        public var headers: [String: DICOMFile?]
+        /// The DICOMDIR as the tolerant reader understood it, when there is one and it was read.
+        public var directory: TolerantDICOMDIRReader.Result?
+    }
+
+    /// Catalogues an opened medium, keeping the headers and the DICOMDIR read.
+    public func reading(_ source: MediaSource) -> Reading {
         var findings: [MediaFinding] = []
+        var directory: TolerantDICOMDIRReader.Result? = nil
         var found: [Found] = []
         var claimed = Set<String>()
         let volume = source.volume
@@ -35,8 +49,20 @@ public struct MediaCatalogReader: Sendable {
                                              clause: "PS3.10 8.6", files: [dicomdir.path]))
             }
             do {
-                let bytes = try volume.readFile(dicomdir.path)
-                let dir = try TolerantDICOMDIRReader().read(bytes: bytes, name: dicomdir.path)
+                // Bounded: only up to the end of the record sequence, at most 64 MiB (a hostile DICOMDIR may be gigabytes).
+                let read = try DICOMDIRBytes.read(volume, dicomdir.path)
+                if read.cutAtLimit {
+                    findings.append(MediaFinding(.error, .unreadableDICOMDIR,
+                                                 "The DICOMDIR is \(read.size) bytes long; only its first \(DICOMDIRBytes.limit >> 20) MiB were read, and the records beyond were left out.",
+                                                 clause: "PS3.10 7.1", files: [dicomdir.path]))
+                }
+                if read.unreadAfterRecords > 0 {
+                    findings.append(MediaFinding(.warning, .dataAfterRecords,
+                                                 "The DICOMDIR holds \(read.unreadAfterRecords) bytes after its directory records, which no reader needs; they were not read.",
+                                                 clause: "PS3.3 F.3.2.2", files: [dicomdir.path]))
+                }
+                let dir = try TolerantDICOMDIRReader().read(bytes: read.bytes, name: dicomdir.path)
+                directory = dir
                 fileSetID = dir.fileSetID
                 findings += dir.findings
                 resolveRecords(dir, source: source, into: &found, claimed: &claimed, findings: &findings)
@@ -52,8 +78,9 @@ public struct MediaCatalogReader: Sendable {
         }
         // Files the DICOMDIR does not lead to, by content.
         var extra: [String] = []
-        for entry in source.files where !claimed.contains(entry.path) {
-            guard let file = Self.header(volume, entry.path, sniff: true) else { continue }
+        let unclaimed = source.files.filter { !claimed.contains($0.path) }
+        for (entry, file) in zip(unclaimed, Self.headers(volume, unclaimed.map(\.path), sniff: true)) {
+            guard let file else { continue }
             if file.meta.string(Tag(0x0002, 0x0002)) == "1.2.840.10008.1.3.10" { continue }  // another DICOMDIR
             found.append(Found(path: entry.path, file: file, record: nil, origin: .contentScan))
             extra.append(entry.path)
@@ -63,8 +90,42 @@ public struct MediaCatalogReader: Sendable {
                                          "\(extra.count) DICOM file\(extra.count == 1 ? " is" : "s are") on the medium but not reachable through the DICOMDIR; \(extra.count == 1 ? "it was" : "they were") found by content.",
                                          clause: "PS3.3 F.2", files: extra))
         }
-        return MediaCatalog(source: source.path, volumeID: volume.volumeID, dicomdir: dicomdir?.path, fileSetID: fileSetID,
-                            patients: Self.group(found), findings: findings)
+        findings += Self.linkFindings(volume)
+        let catalog = MediaCatalog(source: source.path, volumeID: volume.volumeID, dicomdir: dicomdir?.path, fileSetID: fileSetID,
+                                   patients: Self.group(found), findings: findings)
+        var headers: [String: DICOMFile?] = [:]
+        for f in found where headers[f.path] == nil { headers[f.path] = f.file }
+        return Reading(catalog: catalog, headers: headers, directory: directory)
+    }
+
+    /// Symbolic links (never followed) and entries the volume could not list (loops, depth, names).
+    static func linkFindings(_ volume: any MediaVolume) -> [MediaFinding] {
+        var out: [MediaFinding] = []
+        let links = volume.symbolicLinks
+        let leaving = links.filter(\.leavesMedium)
+        if !leaving.isEmpty {
+            out.append(MediaFinding(.warning, .linkOutsideMedium,
+                                    "\(leaving.count) symbolic link\(leaving.count == 1 ? " points" : "s point") outside the medium; \(leaving.count == 1 ? "it was" : "they were") not followed, and nothing outside the medium was read.",
+                                    clause: "PS3.10 8.1", files: leaving.map { "\($0.path) -> \($0.target)" }))
+        }
+        let inside = links.filter { !$0.leavesMedium }
+        if !inside.isEmpty {
+            out.append(MediaFinding(.note, .symbolicLink,
+                                    "\(inside.count) symbolic link\(inside.count == 1 ? " was" : "s were") not followed; DICOM files are referenced by File ID, not through links.",
+                                    clause: "PS3.10 8.1", files: inside.map { "\($0.path) -> \($0.target)" }))
+        }
+        if let iso = volume as? ISOVolume, !iso.unreadSessionDescriptors.isEmpty {
+            out.append(MediaFinding(.warning, .unreadSession,
+                                    "The medium holds \(iso.unreadSessionDescriptors.count) later session\(iso.unreadSessionDescriptors.count == 1 ? "" : "s") (written after the first, starting near block \(iso.unreadSessionDescriptors.map { String($0 - 16) }.joined(separator: ", "))) that could not be read from this copy; the files shown are those of the first session and may be out of date. Read the disc mounted, or a copy made with xorriso, to see the last session.",
+                                    clause: "PS3.12 F.3.2"))
+        }
+        let skipped = volume.skippedEntries
+        if !skipped.isEmpty {
+            out.append(MediaFinding(.error, .unlistableEntries,
+                                    "\(skipped.count) folder\(skipped.count == 1 ? " or file" : "s or files") on the medium could not be listed safely (a loop, excessive depth or an unusable name) and \(skipped.count == 1 ? "was" : "were") left out.",
+                                    clause: "PS3.12 F.3.2", files: skipped))
+        }
+        return out
     }
 
     // MARK: Records
@@ -83,6 +144,15 @@ public struct MediaCatalogReader: Sendable {
         var tolerated: [FileIDResolver.Match: [String]] = [:]
         var missing: [String] = [], unsafe: [String] = [], unreadable: [String] = []
         var uidMismatch: [String] = [], classMismatch: [String] = [], syntaxMismatch: [String] = []
+        // Every referenced file's header, read on all cores first.
+        var wanted: [String] = [], seen = Set<String>()
+        for i in dir.reached {
+            let rec = dir.records[i]
+            guard rec.level == 3, let fileID = rec.fileID, FileIDResolver.refusal(fileID) == nil,
+                  let (path, _) = resolver.resolve(fileID), seen.insert(path).inserted else { continue }
+            wanted.append(path)
+        }
+        let prefetched = Dictionary(zip(wanted, Self.headers(source.volume, wanted, sniff: false)), uniquingKeysWith: { a, _ in a })
         for i in dir.reached {
             let rec = dir.records[i]
             guard rec.level == 3, let fileID = rec.fileID else { continue }
@@ -104,7 +174,7 @@ public struct MediaCatalogReader: Sendable {
                 up = dir.parent[u]
                 guardCount += 1
             }
-            let file = Self.header(source.volume, path, sniff: false)
+            let file = prefetched[path] ?? Self.header(source.volume, path, sniff: false)
             if let file {
                 let uid = file.dataSet.string(.sopInstanceUID) ?? ""
                 if let want = rec.referencedSOPInstanceUID, want != uid { uidMismatch.append(path) }
@@ -145,10 +215,23 @@ public struct MediaCatalogReader: Sendable {
 
     /// The header of a file (up to Pixel Data), or nil when it is not DICOM. With `sniff`, files
     /// are first checked by content: "DICM" at 128, or a plausible first element at 0.
+    /// The headers of `paths`, in order, read concurrently on every core.
+    static func headers(_ volume: any MediaVolume, _ paths: [String], sniff: Bool) -> [DICOMFile?] {
+        let slots = ConcurrentResults<DICOMFile?>(paths.count)
+        DispatchQueue.concurrentPerform(iterations: paths.count) { i in slots.set(i, header(volume, paths[i], sniff: sniff)) }
+        return (0..<paths.count).map { slots.get($0) ?? nil }
+    }
+
     static func header(_ volume: any MediaVolume, _ path: String, sniff: Bool) -> DICOMFile? {
         guard let reader = try? volume.open(path) else { return nil }
-        guard let prefix = try? reader.read(upTo: 64 * 1024) else { return nil }
+        // 8 KiB holds the header of almost every file; then up to 64 KiB.
+        guard var prefix = try? reader.read(upTo: 8 * 1024) else { return nil }
         if sniff, !looksLikeDICOM(prefix, size: reader.size) { return nil }
+        if let f = try? Part10Reader.read(bytes: prefix, options: .headerOnly, name: path), f.dataSet.contains(.sopInstanceUID) || Int64(prefix.count) == reader.size {
+            return f
+        }
+        guard Int64(prefix.count) < reader.size, let more = try? reader.read(upTo: 56 * 1024) else { return nil }
+        prefix += more
         if let f = try? Part10Reader.read(bytes: prefix, options: .headerOnly, name: path), f.dataSet.contains(.sopInstanceUID) || Int64(prefix.count) == reader.size {
             return f
         }
@@ -179,8 +262,8 @@ public struct MediaCatalogReader: Sendable {
             let ds = f.file?.dataSet ?? DataSet()
             let r = f.record
             func pick(_ recordValue: String?, _ tag: Tag) -> String {
-                let v = recordValue?.trimmingCharacters(in: .whitespaces) ?? ""
-                return v.isEmpty ? (ds.string(tag) ?? "").trimmingCharacters(in: .whitespaces) : v
+                let v = recordValue?.trimmingPadding ?? ""
+                return v.isEmpty ? (ds.string(tag) ?? "").trimmingPadding : v
             }
             let name = pick(r?.patient?.patientName, .patientName)
             let id = pick(r?.patient?.patientID, .patientID)
@@ -229,8 +312,8 @@ public struct MediaCatalogReader: Sendable {
                 .sorted { ($0.element.date, $0.offset) < ($1.element.date, $1.offset) }.map(\.element)
             for s in patients[p].studies.indices {
                 patients[p].studies[s].series = patients[p].studies[s].series.enumerated().sorted {
-                    (Int($0.element.number.trimmingCharacters(in: .whitespaces)) ?? Int.max, $0.offset)
-                        < (Int($1.element.number.trimmingCharacters(in: .whitespaces)) ?? Int.max, $1.offset)
+                    (Int($0.element.number.trimmingPadding) ?? Int.max, $0.offset)
+                        < (Int($1.element.number.trimmingPadding) ?? Int.max, $1.offset)
                 }.map(\.element)
             }
         }

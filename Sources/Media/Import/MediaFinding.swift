@@ -13,11 +13,12 @@ public struct MediaFinding: Sendable, Hashable, Codable {
 
     /// What kind of problem, stable for tests and for `check` to group by.
     public enum Kind: String, Sendable, Hashable, Codable {
-        case noDICOMDIR, unreadableDICOMDIR, dicomdirSpelling
+        case noDICOMDIR, unreadableDICOMDIR, dicomdirSpelling, dataAfterRecords
         case brokenOffset, offsetLoop, missingRootOffset, unreachableRecords, inactiveRecords, recoveredByOrder
         case unsafeFileID, missingFile, tolerantFileID, unreadableFile
         case uidMismatch, sopClassMismatch, transferSyntaxMismatch
         case unreferencedFiles, recordWithoutParent
+        case linkOutsideMedium, symbolicLink, unlistableEntries, unreadSession
     }
 
     public var severity: Severity

@@ -1,11 +1,16 @@
 import Foundation
 
 /// A file set in a folder: a staged tree, a mounted disc, a USB stick (PS3.12 Annex R) or any
-/// copy of one. Recorded names are the folder's names. Symbolic links are followed.
+/// copy of one. Recorded names are the folder's names. A symbolic link is followed only when it
+/// names a file inside the folder; links to folders or out of the folder are listed in
+/// `symbolicLinks` and never read through, so a hostile medium cannot make import read
+/// `/etc/passwd`.
 ///
 /// Thread safety: immutable; each `open` gets its own file descriptor.
 public struct FolderVolume: MediaVolume {
     public let root: String
+    /// `root` with every link resolved, to tell whether a link stays inside.
+    private let realRoot: String
     public var volumeID: String? { nil }
 
     /// - Throws: `.volumeMissing` when `root` is not a folder.
@@ -15,15 +20,22 @@ public struct FolderVolume: MediaVolume {
             throw .volumeMissing(path: root)
         }
         self.root = root
+        realRoot = Self.realPath(root) ?? root
     }
 
     public func entries() throws(MediaVolumeError) -> [MediaEntry] {
-        var out: [MediaEntry] = []
-        try list("", into: &out)
+        var out: [MediaEntry] = [], links: [MediaSymbolicLink] = []
+        try list("", into: &out, links: &links)
         return out
     }
 
-    private func list(_ relative: String, into out: inout [MediaEntry]) throws(MediaVolumeError) {
+    public var symbolicLinks: [MediaSymbolicLink] {
+        var out: [MediaEntry] = [], links: [MediaSymbolicLink] = []
+        try? list("", into: &out, links: &links)
+        return links
+    }
+
+    private func list(_ relative: String, into out: inout [MediaEntry], links: inout [MediaSymbolicLink]) throws(MediaVolumeError) {
         let dir = relative.isEmpty ? root : root + "/" + relative
         let names: [String]
         do { names = try FileManager.default.contentsOfDirectory(atPath: dir).sorted() } catch {
@@ -32,18 +44,43 @@ public struct FolderVolume: MediaVolume {
         for name in names {
             let rel = relative.isEmpty ? name : relative + "/" + name
             var st = stat()
-            guard stat(root + "/" + rel, &st) == 0 else { continue }  // dangling link: not a file
+            guard lstat(root + "/" + rel, &st) == 0 else { continue }
+            if (st.st_mode & S_IFMT) == S_IFLNK {
+                guard resolvedInside(rel) != nil, stat(root + "/" + rel, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG else {
+                    links.append(MediaSymbolicLink(path: rel, target: Self.linkTarget(root + "/" + rel)))
+                    continue
+                }
+            }
             let isDir = (st.st_mode & S_IFMT) == S_IFDIR
             guard isDir || (st.st_mode & S_IFMT) == S_IFREG else { continue }
             out.append(MediaEntry(path: rel, recordedName: name, isDirectory: isDir, size: isDir ? 0 : Int64(st.st_size)))
-            if isDir { try list(rel, into: &out) }
+            if isDir { try list(rel, into: &out, links: &links) }
         }
+    }
+
+    /// The real path of `relative` when it lies inside the folder (after resolving links), else nil.
+    private func resolvedInside(_ relative: String) -> String? {
+        guard let real = Self.realPath(root + "/" + relative) else { return nil }
+        return real.hasPrefix(realRoot == "/" ? "/" : realRoot + "/") ? real : nil
+    }
+
+    private static func realPath(_ path: String) -> String? {
+        guard let p = Glibc.realpath(path, nil) else { return nil }
+        defer { free(p) }
+        return String(cString: p)
+    }
+
+    private static func linkTarget(_ path: String) -> String {
+        var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+        let n = readlink(path, &buffer, Int(PATH_MAX))
+        guard n >= 0 else { return "" }
+        return String(decoding: buffer[..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 
     public func entry(at path: String) throws(MediaVolumeError) -> MediaEntry? {
         let rel = Self.normalise(path)
         var st = stat()
-        guard !rel.isEmpty, stat(root + "/" + rel, &st) == 0 else { return nil }
+        guard !rel.isEmpty, let real = resolvedInside(rel), stat(real, &st) == 0 else { return nil }
         let isDir = (st.st_mode & S_IFMT) == S_IFDIR
         return MediaEntry(path: rel, recordedName: String(rel.split(separator: "/").last!), isDirectory: isDir,
                           size: isDir ? 0 : Int64(st.st_size))
@@ -53,7 +90,8 @@ public struct FolderVolume: MediaVolume {
         let rel = Self.normalise(path)
         guard let e = try entry(at: rel) else { throw .noSuchFile(volume: root, path: rel) }
         guard !e.isDirectory else { throw .isDirectory(volume: root, path: rel) }
-        let fd = Glibc.open(root + "/" + rel, O_RDONLY | O_CLOEXEC)
+        guard let real = resolvedInside(rel) else { throw .noSuchFile(volume: root, path: rel) }
+        let fd = Glibc.open(real, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw .readFailed(volume: root, path: rel, reason: String(cString: strerror(errno))) }
         return FolderFileReader(fd: fd, size: e.size, volume: root, path: rel)
     }

@@ -2,14 +2,24 @@ import CCdio
 import Foundation
 
 /// An ISO 9660 image read through libcdio's libiso9660 — the reader `burn` verifies its images
-/// with and `import` reads discs with (PS3.12 Annex F: CD-R file sets are ISO 9660 Level 1).
+/// with and `import` reads discs with (PS3.12 Annex F: CD-R file sets are ISO 9660 Level 1; Annex P
+/// allows Joliet and Rock Ridge on DVD).
 ///
-/// The primary tree is read as recorded, without Joliet or Rock Ridge names (facts.md: libcdio
-/// would otherwise show the Joliet names), so `MediaEntry.recordedName` is the on-disc identifier
-/// (`DICOMDIR.;1`) and `path` its translation (`DICOMDIR`). The tree is listed once when opening.
+/// Paths use the names a user of the disc sees: Rock Ridge names when the image has them, else
+/// Joliet names, else the primary identifiers translated (`DICOMDIR.;1` → `DICOMDIR`), as Linux,
+/// Windows and macOS show them. `MediaEntry.recordedName` stays the primary identifier where the
+/// file can be matched to it, and the Level 1 checks always look at the primary tree. Rock Ridge
+/// symbolic links are never followed: they are listed in `symbolicLinks`. The tree is listed once
+/// when opening; the Volume Descriptor at block 16 is the last session of an image grown by
+/// xorriso or growisofs (they rewrite it), which is what libcdio reads.
 ///
 /// Thread safety: safe to share; calls into libcdio on one image are serialised by a lock.
 public final class ISOVolume: MediaVolume, @unchecked Sendable {
+    /// Which names `entries()` shows.
+    public enum Naming: String, Sendable {
+        case primary, joliet, rockRidge
+    }
+
     public let imagePath: String
     public let volumeID: String?
     /// Every folder and file, parents before children, sorted by path.
@@ -21,8 +31,18 @@ public final class ISOVolume: MediaVolume, @unchecked Sendable {
     public let hasJoliet: Bool
     /// Rock Ridge entries are present (not allowed on CD-R, PS3.12 Annex F).
     public let hasRockRidge: Bool
+    /// The names `entries()` shows.
+    public let naming: Naming
+    public let symbolicLinks: [MediaSymbolicLink]
+    /// Entries not listed, one line each: folder loops, excessive depth, unusable names.
+    public let skippedEntries: [String]
+    /// Blocks of Primary Volume Descriptors of later sessions that libcdio does not read (an image
+    /// of a multisession CD-R copied block by block, or a drive whose last session is not the first).
+    public let unreadSessionDescriptors: [Int64]
 
     private let iso: OpaquePointer
+    /// The image opened for `pread` of file data (2048-byte blocks from byte 0).
+    private let dataFD: Int32
     let lock = NSLock()
 
     /// True when every recorded name and the depth are Level 1 (ECMA-119 §7.5, §6.8.2.1).
@@ -34,8 +54,6 @@ public final class ISOVolume: MediaVolume, @unchecked Sendable {
         guard let iso = iso9660_open_ext(imagePath, iso_extension_mask_t(ISO_EXTENSION_NONE)) else {
             throw .notISO9660(path: imagePath)
         }
-        self.iso = iso
-        self.imagePath = imagePath
         var cID: UnsafeMutablePointer<CChar>?
         if iso9660_ifs_get_volume_id(iso, &cID) != 0, let cID {
             volumeID = String(cString: cID).trimmingCharacters(in: .whitespaces)
@@ -43,30 +61,70 @@ public final class ISOVolume: MediaVolume, @unchecked Sendable {
         } else {
             volumeID = nil
         }
-        var entries: [MediaEntry] = []
-        var locations: [String: (lsn: Int32, isDirectory: Bool, size: Int64)] = [:]
-        var problems: [String] = []
-        do {
-            try Self.list(iso, image: imagePath, recorded: "", translated: "", level: 1,
-                          entries: &entries, locations: &locations, problems: &problems)
-        } catch {
+        let primary: ISODirectoryTree
+        do { primary = try ISODirectoryTree(iso, image: imagePath, translateNames: true) } catch {
             iso9660_close(iso)
             throw error
         }
-        allEntries = entries
-        self.locations = locations
-        level1Problems = problems
+        self.iso = iso
+        self.imagePath = imagePath
+        dataFD = Glibc.open(imagePath, O_RDONLY | O_CLOEXEC)
         hasJoliet = Self.hasJolietDescriptor(iso)
         hasRockRidge = Self.detectRockRidge(imagePath)
+        level1Problems = primary.nodes.compactMap { n in
+            if let problem = ISO9660Names.recordedNameProblem(n.recorded, isDirectory: n.isDirectory) {
+                return "/\(n.recordedPath): \"\(n.recorded)\" \(problem)"
+            }
+            if n.isDirectory, n.level > ISO9660Names.maximumDirectoryLevel {
+                return "/\(n.recordedPath): directory level \(n.level) (at most \(ISO9660Names.maximumDirectoryLevel))"
+            }
+            return nil
+        }
+
+        // The tree whose names a user sees: Rock Ridge, then Joliet, then the primary one.
+        var shown = primary
+        var naming = Naming.primary
+        let jolietMask = ISO_EXTENSION_JOLIET_LEVEL1.rawValue | ISO_EXTENSION_JOLIET_LEVEL2.rawValue | ISO_EXTENSION_JOLIET_LEVEL3.rawValue
+        for (candidate, mask, translate) in [(Naming.rockRidge, ISO_EXTENSION_ROCK_RIDGE.rawValue, false),
+                                             (.joliet, jolietMask, true)]
+            where (candidate == .rockRidge && hasRockRidge) || (candidate == .joliet && hasJoliet) {
+            guard let other = iso9660_open_ext(imagePath, iso_extension_mask_t(mask)) else { continue }
+            defer { iso9660_close(other) }
+            if let tree = try? ISODirectoryTree(other, image: imagePath, translateNames: translate), !tree.nodes.isEmpty || primary.nodes.isEmpty {
+                shown = tree
+                naming = candidate
+                break
+            }
+        }
+        self.naming = naming
+        // Primary identifiers by extent, for files (folders of a Joliet tree have their own extents).
+        var recordedByExtent: [Int32: String] = [:]
+        for n in primary.nodes where !n.isDirectory && n.size > 0 { recordedByExtent[n.lsn] = n.recorded }
+        var entries: [MediaEntry] = []
+        var locations: [String: (lsn: Int32, isDirectory: Bool, size: Int64)] = [:]
+        for n in shown.nodes {
+            let recorded = naming == .primary ? n.recorded : (n.isDirectory || n.size == 0 ? nil : recordedByExtent[n.lsn]) ?? n.recorded
+            entries.append(MediaEntry(path: n.path, recordedName: recorded, isDirectory: n.isDirectory, size: n.isDirectory ? 0 : n.size))
+            locations[n.path] = (n.lsn, n.isDirectory, n.size)
+        }
+        allEntries = entries
+        self.locations = locations
+        symbolicLinks = shown.links.map { MediaSymbolicLink(path: $0.path, target: $0.target) }
+        skippedEntries = shown.skipped
+        unreadSessionDescriptors = ISOSessionScan.laterSessionDescriptors(imagePath: imagePath)
     }
 
-    deinit { iso9660_close(iso) }
+    deinit {
+        iso9660_close(iso)
+        if dataFD >= 0 { close(dataFD) }
+    }
 
     public func entries() throws(MediaVolumeError) -> [MediaEntry] { allEntries }
 
     public func entry(at path: String) throws(MediaVolumeError) -> MediaEntry? {
         let p = FolderVolume.normalise(path)
-        return allEntries.first { $0.path == p }
+        guard let loc = locations[p] else { return nil }
+        return allEntries.first { $0.path == p && $0.isDirectory == loc.isDirectory }
     }
 
     public func open(_ path: String) throws(MediaVolumeError) -> MediaFileReader {
@@ -77,59 +135,24 @@ public final class ISOVolume: MediaVolume, @unchecked Sendable {
     }
 
     /// Reads `blocks` 2048-byte blocks from logical block `lsn` into `buffer`; the bytes read.
+    /// File data is read with `pread` on the image's own descriptor, not through libcdio's stdio
+    /// stream, whose 128 KiB buffer is refilled after every seek (reading each 8 KiB header cost
+    /// 128 KiB) and which needs the lock.
     func readBlocks(_ buffer: UnsafeMutableRawPointer, lsn: Int32, blocks: Int) -> Int {
-        lock.withLock { Int(iso9660_iso_seek_read(iso, buffer, lsn, blocks)) }
+        guard dataFD >= 0 else { return lock.withLock { Int(iso9660_iso_seek_read(iso, buffer, lsn, blocks)) } }
+        var done = 0
+        let want = blocks * 2048
+        while done < want {
+            let n = pread(dataFD, buffer + done, want - done, off_t(lsn) * 2048 + off_t(done))
+            if n < 0, errno == EINTR { continue }
+            if n <= 0 { break }
+            done += n
+        }
+        return done
     }
 
-    // MARK: Listing
-
-    /// The name libcdio keeps after the fixed part of `iso9660_stat_t`. Swift does not import the
-    /// flexible array member `filename[]`; it starts right after `b_xa`, being a `char` array
-    /// (alignment 1).
-    static func fileName(_ stat: UnsafeMutablePointer<iso9660_stat_t>) -> String {
-        let offset = MemoryLayout<iso9660_stat_t>.offset(of: \iso9660_stat_t.b_xa)! + MemoryLayout.size(ofValue: stat.pointee.b_xa)
-        return String(cString: UnsafeRawPointer(stat).advanced(by: offset).assumingMemoryBound(to: CChar.self))
-    }
-
-    private static func list(_ iso: OpaquePointer, image: String, recorded: String, translated: String, level: Int,
-                             entries: inout [MediaEntry], locations: inout [String: (lsn: Int32, isDirectory: Bool, size: Int64)],
-                             problems: inout [String]) throws(MediaVolumeError) {
-        guard let list = iso9660_ifs_readdir(iso, "/" + recorded) else {
-            throw .unreadableDirectory(volume: image, path: translated, reason: "libcdio cannot read the directory")
-        }
-        defer { iso9660_filelist_free(list) }
-        var children: [(recorded: String, isDirectory: Bool, lsn: Int32, size: Int64)] = []
-        var node = _cdio_list_begin(list)
-        while let n = node {
-            if let data = _cdio_list_node_data(n) {
-                let st = data.assumingMemoryBound(to: iso9660_stat_t.self)
-                let name = fileName(st)
-                if name != "." && name != ".." && !name.isEmpty {
-                    let isDir = st.pointee.type == 2  // _STAT_DIR
-                    children.append((name, isDir, Int32(st.pointee.lsn), Int64(st.pointee.size)))
-                }
-            }
-            node = _cdio_list_node_next(n)
-        }
-        children.sort { ISO9660Names.translate($0.recorded) < ISO9660Names.translate($1.recorded) }
-        for c in children {
-            let name = ISO9660Names.translate(c.recorded)
-            let path = translated.isEmpty ? name : translated + "/" + name
-            let recordedPath = recorded.isEmpty ? c.recorded : recorded + "/" + c.recorded
-            if let problem = ISO9660Names.recordedNameProblem(c.recorded, isDirectory: c.isDirectory) {
-                problems.append("/\(recordedPath): \"\(c.recorded)\" \(problem)")
-            }
-            if c.isDirectory, level + 1 > ISO9660Names.maximumDirectoryLevel {
-                problems.append("/\(recordedPath): directory level \(level + 1) (at most \(ISO9660Names.maximumDirectoryLevel))")
-            }
-            entries.append(MediaEntry(path: path, recordedName: c.recorded, isDirectory: c.isDirectory, size: c.isDirectory ? 0 : c.size))
-            locations[path] = (c.lsn, c.isDirectory, c.size)
-            if c.isDirectory {
-                try Self.list(iso, image: image, recorded: recordedPath, translated: path, level: level + 1,
-                              entries: &entries, locations: &locations, problems: &problems)
-            }
-        }
-    }
+    /// The name libcdio keeps after the fixed part of `iso9660_stat_t` (see `ISODirectoryTree`).
+    static func fileName(_ stat: UnsafeMutablePointer<iso9660_stat_t>) -> String { ISODirectoryTree.fileName(stat) }
 
     // MARK: Extensions
 
@@ -146,9 +169,10 @@ public final class ISOVolume: MediaVolume, @unchecked Sendable {
         return false
     }
 
-    /// Rock Ridge through libcdio's own check on a second handle that interprets extensions.
+    /// Rock Ridge through libcdio's own check on a second handle that interprets Rock Ridge only
+    /// (with Joliet allowed too, libcdio would look at the Joliet tree, which has none).
     private static func detectRockRidge(_ imagePath: String) -> Bool {
-        guard let all = iso9660_open_ext(imagePath, iso_extension_mask_t(ISO_EXTENSION_ALL)) else { return false }
+        guard let all = iso9660_open_ext(imagePath, iso_extension_mask_t(ISO_EXTENSION_ROCK_RIDGE.rawValue)) else { return false }
         defer { iso9660_close(all) }
         return iso9660_have_rr(all, 0) == yep
     }

@@ -15,9 +15,42 @@ public protocol MediaVolume: Sendable {
     func entry(at path: String) throws(MediaVolumeError) -> MediaEntry?
     /// Opens the file at `path` for reading in chunks.
     func open(_ path: String) throws(MediaVolumeError) -> MediaFileReader
+    /// Symbolic links on the medium that were not followed (Rock Ridge `SL` entries, links in a
+    /// folder that lead out of it). Nothing outside the medium is ever read through one.
+    var symbolicLinks: [MediaSymbolicLink] { get }
+    /// Entries left out because they could not be listed safely (folder loops, excessive depth,
+    /// names that cannot be a path component), one line each naming the entry.
+    var skippedEntries: [String] { get }
+}
+
+/// A symbolic link found on a medium and not followed.
+public struct MediaSymbolicLink: Sendable, Hashable, Codable {
+    /// Translated path of the link below the root.
+    public var path: String
+    /// What it points to, as recorded.
+    public var target: String
+
+    public init(path: String, target: String) {
+        self.path = path
+        self.target = target
+    }
+
+    /// True when the target is absolute or climbs above the medium's root from the link's folder.
+    public var leavesMedium: Bool {
+        if target.hasPrefix("/") { return true }
+        var depth = path.split(separator: "/").count - 1
+        for component in target.split(separator: "/") {
+            if component == ".." { depth -= 1 } else if component != "." { depth += 1 }
+            if depth < 0 { return true }
+        }
+        return false
+    }
 }
 
 extension MediaVolume {
+    public var symbolicLinks: [MediaSymbolicLink] { [] }
+    public var skippedEntries: [String] { [] }
+
     /// Every regular file, sorted by path.
     public func files() throws(MediaVolumeError) -> [MediaEntry] { try entries().filter { !$0.isDirectory } }
 

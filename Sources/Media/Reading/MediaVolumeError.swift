@@ -4,6 +4,8 @@ public enum MediaVolumeError: Error, CustomStringConvertible, Equatable, Sendabl
     case volumeMissing(path: String)
     /// libcdio cannot read an ISO 9660 file system from the image.
     case notISO9660(path: String)
+    /// No UDF 1.02–2.01 volume can be read from the image (ECMA-167 Parts 3 and 4).
+    case notUDF(path: String, reason: String)
     /// A folder of the volume could not be listed.
     case unreadableDirectory(volume: String, path: String, reason: String)
     /// No file (or folder) with this translated path on the volume.
@@ -17,6 +19,7 @@ public enum MediaVolumeError: Error, CustomStringConvertible, Equatable, Sendabl
         switch self {
         case .volumeMissing(let p): return "\(p): no such image or folder"
         case .notISO9660(let p): return "\(p): not an ISO 9660 image (no Primary Volume Descriptor libcdio can read)"
+        case .notUDF(let p, let r): return "\(p): no readable UDF volume (\(r))"
         case .unreadableDirectory(let v, let p, let r): return "\(v): cannot list /\(p): \(r)"
         case .noSuchFile(let v, let p): return "\(v): no file /\(p) on the volume"
         case .isDirectory(let v, let p): return "\(v): /\(p) is a folder, not a file"

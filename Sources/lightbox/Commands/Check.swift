@@ -6,7 +6,7 @@ import Media
 struct Check: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "check",
-        abstract: "Check a medium (folder or ISO image) against DICOM PS3.3, 3.10, 3.11, 3.12 and IHE PDI.",
+        abstract: "Check a medium (folder, disc image or drive) against DICOM PS3.3, 3.10, 3.11, 3.12 and IHE PDI.",
         discussion: """
         Each finding is a sentence, then the clause of the standard it breaks, then the files \
         concerned; the report ends with how many images can still be read. Severities: error \
@@ -23,7 +23,7 @@ struct Check: ParsableCommand {
           lightbox check received.iso --html report.html --profile STD-GEN-CD
         """)
 
-    @Argument(help: "A folder (mounted disc, USB stick) or an ISO image.", completion: .file())
+    @Argument(help: "A folder (mounted disc, USB stick), an ISO or UDF image, or an optical drive (/dev/sr0).", completion: .file())
     var source: String
 
     @Flag(name: .long, help: "Print the report as JSON: source, profile, instances, readable, findings.")

@@ -8,7 +8,7 @@ import Network
 struct Import: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import",
-        abstract: "Copy the DICOM files of a received medium (folder or ISO image) into a folder, by patient, study and series.",
+        abstract: "Copy the DICOM files of a received medium (folder, disc image or drive) into a folder, by patient, study and series.",
         discussion: """
         SOURCE is read as `lightbox ls` reads it (DICOMDIR followed tolerantly, other files \
         recognised by content). Each instance is copied byte for byte to
@@ -47,7 +47,7 @@ struct Import: AsyncParsableCommand {
           lightbox import received.iso ~/Received --send PACS@pacs.local:104
         """)
 
-    @Argument(help: "A folder (mounted disc, USB stick) or an ISO image.", completion: .file())
+    @Argument(help: "A folder (mounted disc, USB stick), an ISO or UDF image, or an optical drive (/dev/sr0).", completion: .file())
     var source: String
 
     @Argument(help: "The folder to copy into; created when missing.", completion: .directory)

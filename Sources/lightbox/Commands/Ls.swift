@@ -6,10 +6,13 @@ import Media
 struct Ls: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ls",
-        abstract: "List the patients, studies and series on a received medium (folder or ISO image).",
+        abstract: "List the patients, studies and series on a received medium (folder, disc image or drive).",
         discussion: """
-        SOURCE is a mounted disc or USB stick (a folder), a copy of one, or an ISO image, which is \
-        read directly without mounting. The DICOMDIR is found whatever its spelling (DICOMDIR, \
+        SOURCE is a mounted disc or USB stick (a folder), a copy of one, an ISO 9660 or UDF \
+        (1.02-2.01) image, or an optical drive such as /dev/sr0, read directly without mounting. \
+        Rock Ridge or Joliet names are used when the disc has them; symbolic links are never \
+        followed out of the medium. A disc whose later sessions cannot be read from the image \
+        (a block copy of a multisession CD) is reported; read it mounted instead. The DICOMDIR is found whatever its spelling (DICOMDIR, \
         DICOMDIR., DICOMDIR;1, dicomdir) and followed tolerantly: inactive records are skipped, \
         broken or looping offsets are stopped and the records are put in order by their position, \
         and file names are matched with or without ";1", a trailing dot, letter case or ".dcm". \
@@ -29,7 +32,7 @@ struct Ls: ParsableCommand {
           lightbox ls received.iso --json > contents.json
         """)
 
-    @Argument(help: "A folder (mounted disc, USB stick) or an ISO image.", completion: .file())
+    @Argument(help: "A folder (mounted disc, USB stick), an ISO or UDF image, or an optical drive (/dev/sr0).", completion: .file())
     var source: String
 
     @Flag(name: .long, help: "Print the catalogue as JSON: patients → studies → series → instances, and the findings.")

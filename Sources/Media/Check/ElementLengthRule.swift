@@ -1,0 +1,91 @@
+import DICOM
+
+/// PS3.5 §7.1: each data element's Value Length counts the bytes of its value, so no element may
+/// reach past the end of the file. A file whose header parses but whose Pixel Data (or another
+/// element) claims more bytes than follow — a truncated copy, or a hostile length such as
+/// FFFFFFF0H (4 GiB) — is listed, yet no viewer can show it. Only the first 8 KiB of each file
+/// are read, or 64 KiB when the elements run on past 8 KiB: the top-level elements starting there are walked by their headers; an undefined
+/// length (a sequence, encapsulated Pixel Data) or a deflated data set ends the walk.
+struct ElementLengthRule: CheckRule {
+    static let window = 64 * 1024
+    static let firstRead = 8 * 1024
+
+    struct Overrun: Equatable {
+        var tag: String
+        var offset: Int
+        var claimed: UInt32
+        var available: Int64
+    }
+
+    func check(_ context: CheckContext) -> [CheckFinding] {
+        var files: [String] = []
+        var first: Overrun? = nil
+        for path in context.instancePaths {
+            guard let entry = context.headers[path], let file = entry, !file.transferSyntax.isDeflated,
+                  let reader = try? context.source.volume.open(path), var prefix = try? reader.read(upTo: Self.firstRead) else { continue }
+            let ts = file.transferSyntax
+            var found = Self.overrun(prefix, size: reader.size, explicitVR: ts.isExplicitVR, bigEndian: ts.isBigEndian)
+            // 8 KiB reaches the Pixel Data of almost every file; read on to 64 KiB only when the walk ran out of bytes.
+            if found == nil, Int64(prefix.count) < reader.size, Self.walkRanOut(prefix, explicitVR: ts.isExplicitVR, bigEndian: ts.isBigEndian),
+               let more = try? reader.read(upTo: Self.window - prefix.count) {
+                prefix += more
+                found = Self.overrun(prefix, size: reader.size, explicitVR: ts.isExplicitVR, bigEndian: ts.isBigEndian)
+            }
+            if let o = found {
+                if first == nil { first = o }
+                files.append(path)
+            }
+        }
+        guard let o = first else { return [] }
+        return [CheckFinding(.error, "elementPastEnd",
+                             "\(plural(files.count, "file announces", "files announce")) more data than \(files.count == 1 ? "it holds" : "they hold") (e.g. element \(o.tag) at byte \(o.offset) claims \(o.claimed) bytes but only \(o.available) follow), so \(files.count == 1 ? "it" : "they") cannot be shown; the file may be cut short or damaged.",
+                             clause: "PS3.5 7.1", files: files)]
+    }
+
+    /// The first top-level element of `b` (the start of a file of `size` bytes) whose value runs
+    /// past the end of the file, or nil when none does as far as the headers can be walked.
+    static func overrun(_ b: [UInt8], size: Int64, explicitVR: Bool, bigEndian: Bool, reportRunOut: Bool = false) -> Overrun? {
+        func u16(_ p: Int) -> UInt32 { bigEndian ? UInt32(b[p]) << 8 | UInt32(b[p + 1]) : UInt32(b[p]) | UInt32(b[p + 1]) << 8 }
+        func u32(_ p: Int) -> UInt32 { bigEndian ? u16(p) << 16 | u16(p + 2) : u16(p) | u16(p + 2) << 16 }
+        let longVRs: Set<String> = ["OB", "OD", "OF", "OL", "OV", "OW", "SQ", "UC", "UR", "UT", "UN", "SV", "UV"]
+        var p = TolerantDICOMDIRReader.dataSetStart(b)
+        while p + 8 <= b.count {
+            let length: UInt32, header: Int
+            if explicitVR {
+                let vr = String(decoding: b[p + 4 ..< p + 6], as: UTF8.self)
+                guard vr.utf8.allSatisfy({ $0 >= 0x41 && $0 <= 0x5A }) else { return nil }
+                if longVRs.contains(vr) {
+                    guard p + 12 <= b.count else { return nil }
+                    length = u32(p + 8); header = 12
+                } else {
+                    length = u16(p + 6); header = 8
+                }
+            } else {
+                length = u32(p + 4); header = 8
+            }
+            if length == 0xFFFF_FFFF { return nil }
+            let end = Int64(p) + Int64(header) + Int64(length)
+            if end > size {
+                let tag = "(" + hex(u16(p)) + "," + hex(u16(p + 2)) + ")"
+                return Overrun(tag: tag, offset: p, claimed: length, available: max(0, size - Int64(p) - Int64(header)))
+            }
+            guard end <= Int64(b.count) else {
+                return reportRunOut ? Overrun(tag: "", offset: p, claimed: length, available: 0) : nil
+            }
+            p = Int(end)
+        }
+        // The next element's header is not wholly in `b`.
+        return reportRunOut ? Overrun(tag: "", offset: p, claimed: 0, available: 0) : nil
+    }
+
+    /// True when the walk of `b` stopped because the next element runs past the bytes read (more
+    /// bytes might show an overrun), false when it ended on an undefined length or a bad VR.
+    static func walkRanOut(_ b: [UInt8], explicitVR: Bool, bigEndian: Bool) -> Bool {
+        overrun(b, size: Int64.max, explicitVR: explicitVR, bigEndian: bigEndian, reportRunOut: true) != nil
+    }
+
+    private static func hex(_ v: UInt32) -> String {
+        let s = String(v, radix: 16, uppercase: true)
+        return String(repeating: "0", count: max(0, 4 - s.count)) + s
+    }
+}
