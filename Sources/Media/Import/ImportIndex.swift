@@ -37,6 +37,14 @@ struct ImportIndex {
         dirty = true
     }
 
+    /// Forgets what the index said `path` holds (a copy that did not become final).
+    mutating func remove(path: String) {
+        guard let uid = byPath.removeValue(forKey: path) else { return }
+        byUID[uid]?.removeAll { $0 == path }
+        if byUID[uid]?.isEmpty == true { byUID[uid] = nil }
+        dirty = true
+    }
+
     /// Loads the index of `root` (its real path), removes stale temporary files and adds the DICOM
     /// files the index does not list.
     static func load(root: String, cleanTemporaries: Bool) -> ImportIndex {

@@ -38,6 +38,19 @@ public struct Importer {
     private var index: ImportIndex
     private var nextFree: [String: Int] = [:]
     private var tempCounter = 0
+    /// Copies finished under a temporary name, made final together by `flush` (one `syncfs` per
+    /// batch instead of one fsync per file). Keyed by destination-relative final path.
+    private var pending: [(rel: String, temporary: String, final: String, bytes: Int64)] = []
+    private var pendingByPath: [String: String] = [:]
+    private var pendingBytes: Int64 = 0
+    /// Folders already created and checked to resolve inside the destination: relative → real path.
+    private var checkedFolders: [String: String] = [:]
+    /// Commit a batch once this many bytes or files wait, or this long after the last commit (so
+    /// an interrupted import keeps what it copied up to a second before).
+    static let batchBytes: Int64 = 256 << 20
+    static let batchFiles = 1000
+    static let batchSeconds = 1.0
+    private var lastFlush = DispatchTime.now()
 
     /// Opens the destination (created when missing, unless a dry run) and reads what it holds.
     /// - Throws: `ImportError.destinationNotWritable` when it cannot be created or written.
@@ -100,21 +113,38 @@ public struct Importer {
         let plan = self.plan
         let sizes = Dictionary(source.files.map { ($0.path, $0.size) }, uniquingKeysWith: { a, _ in a })
         var sinceSave = 0
+        var reportIndex: [String: (imported: Bool, position: Int)] = [:]
+        func flushPending() {
+            for (rel, reason) in flush() {
+                guard let at = reportIndex[rel] else { continue }
+                let e = at.imported ? report.imported[at.position] : report.conflicts[at.position]
+                if at.imported { report.imported[at.position].destination = "" } else { report.conflicts[at.position].destination = "" }
+                report.failed.append(.init(source: e.source, reason: reason))
+            }
+            report.imported.removeAll { $0.destination.isEmpty }
+            report.conflicts.removeAll { $0.destination.isEmpty }
+            reportIndex = [:]
+        }
         for item in plan.items {
             let uid = item.instance.sopInstanceUID.isEmpty ? "path:" + item.instance.path : item.instance.sopInstanceUID
             let action = place(item, uid: uid)
             let entry = { (d: String) in ImportReport.Entry(source: item.instance.path, destination: d, sopInstanceUID: uid) }
             switch action {
-            case .imported(let d): report.imported.append(entry(d))
+            case .imported(let d): reportIndex[d] = (true, report.imported.count); report.imported.append(entry(d))
             case .skipped(let d): report.skipped.append(entry(d))
-            case .conflict(let d): report.conflicts.append(entry(d))
+            case .conflict(let d): reportIndex[d] = (false, report.conflicts.count); report.conflicts.append(entry(d))
             case .failed(let why): report.failed.append(.init(source: item.instance.path, reason: why))
             }
             planned?(item, action)
             progress(sizes[item.instance.path] ?? 0)
             if case .imported = action { sinceSave += 1 } else if case .conflict = action { sinceSave += 1 }
-            if !options.dryRun, sinceSave >= 200 { try? index.save(root: root); sinceSave = 0 }
+            if !options.dryRun, pendingBytes >= Self.batchBytes || pending.count >= Self.batchFiles
+                || Double(DispatchTime.now().uptimeNanoseconds - lastFlush.uptimeNanoseconds) / 1e9 >= Self.batchSeconds {
+                flushPending()
+                if sinceSave >= 200 { try? index.save(root: root); sinceSave = 0 }
+            }
         }
+        flushPending()
         if !options.dryRun, index.dirty {
             do { try index.save(root: root) } catch {
                 report.failed.append(.init(source: ImportIndex.fileName, reason: "the destination's index could not be saved: \(error)"))
@@ -182,8 +212,10 @@ public struct Importer {
             let folder = try makeFolder((rel as NSString).deletingLastPathComponent)
             tempCounter += 1
             let temp = folder + "/" + ImportIndex.tempPrefix + "\(getpid())-\(tempCounter)" + ImportIndex.tempSuffix
-            try copy(item.instance.path, to: temp, shownAs: root + "/" + rel)
-            try DurableRename.commit(temp, to: folder + "/" + (rel as NSString).lastPathComponent, durable: true)
+            let bytes = try copy(item.instance.path, to: temp, shownAs: root + "/" + rel)
+            pending.append((rel, temp, folder + "/" + (rel as NSString).lastPathComponent, bytes))
+            pendingByPath[rel] = temp
+            pendingBytes += bytes
             index.add(uid, rel)
             return outcome(rel)
         } catch {
@@ -191,9 +223,31 @@ public struct Importer {
         }
     }
 
+    /// Makes the waiting copies final (`DurableRename.commitBatch`); the relative paths that
+    /// failed, with why. Their index entries are dropped.
+    private mutating func flush() -> [(String, String)] {
+        lastFlush = DispatchTime.now()
+        guard !pending.isEmpty else { return [] }
+        let batch = pending
+        pending = []; pendingByPath = [:]; pendingBytes = 0
+        var failed: [(String, String)] = []
+        for (i, error) in DurableRename.commitBatch(batch.map { ($0.temporary, $0.final) }) {
+            index.remove(path: batch[i].rel)
+            failed.append((batch[i].rel, "\(error)"))
+        }
+        return failed
+    }
+
     /// Creates `rel` below the destination one component at a time, checking after each that it
     /// resolves inside the destination's real path, so no link leads a write (or a new folder) out of it.
-    private func makeFolder(_ rel: String) throws(DataSetWriteError) -> String {
+    private mutating func makeFolder(_ rel: String) throws(DataSetWriteError) -> String {
+        if let known = checkedFolders[rel] { return known }
+        let made = try makeFolderChecked(rel)
+        checkedFolders[rel] = made
+        return made
+    }
+
+    private func makeFolderChecked(_ rel: String) throws(DataSetWriteError) -> String {
         var path = root
         for component in rel.split(separator: "/") {
             guard component != "..", component != "." else { throw .cannotCreate(path: rel, reason: "unsafe folder name") }
@@ -214,18 +268,20 @@ public struct Importer {
         return path
     }
 
-    /// Copies a file of the medium in 1 MiB chunks to a new file `temp`.
-    private func copy(_ mediumPath: String, to temp: String, shownAs final: String) throws(DataSetWriteError) {
+    /// Copies a file of the medium in 1 MiB chunks to a new file `temp`; the bytes copied.
+    private func copy(_ mediumPath: String, to temp: String, shownAs final: String) throws(DataSetWriteError) -> Int64 {
         let reader: MediaFileReader
         do { reader = try source.volume.open(mediumPath) } catch { throw .io(path: mediumPath, reason: "cannot be read from the medium: \(error)") }
         let fd = open(temp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0o644)
         guard fd >= 0 else { throw .cannotCreate(path: final, reason: String(cString: strerror(errno))) }
         var ok = false
+        var total: Int64 = 0
         defer { close(fd); if !ok { unlink(temp) } }
         while true {
             let chunk: [UInt8]
             do { chunk = try reader.read(upTo: 1 << 20) } catch { throw .io(path: mediumPath, reason: "cannot be read from the medium: \(error)") }
             if chunk.isEmpty { break }
+            total += Int64(chunk.count)
             var offset = 0
             while offset < chunk.count {
                 let n = chunk.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + offset, chunk.count - offset) }
@@ -234,21 +290,23 @@ public struct Importer {
             }
         }
         ok = true
+        return total
     }
 
     // MARK: Looking
 
     private func abs(_ rel: String) -> String { rel.isEmpty ? root : root + "/" + rel }
 
-    /// Something (file, folder or link, even dangling) is at `rel`.
+    /// Something (file, folder or link, even dangling) is at `rel`, or a copy waits to become it.
     private func exists(_ rel: String) -> Bool {
+        if pendingByPath[rel] != nil { return true }
         var st = stat()
         return lstat(abs(rel), &st) == 0
     }
 
     /// The medium's file and the regular file at `rel` (links not followed) hold the same bytes.
     private func same(_ mediumPath: String, _ rel: String) -> Bool {
-        let fd = open(abs(rel), O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
+        let fd = open(pendingByPath[rel] ?? abs(rel), O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
         guard fd >= 0 else { return false }
         defer { close(fd) }
         var st = stat()
