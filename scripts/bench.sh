@@ -87,6 +87,10 @@ echo "bench: disc building (lightbox burn vs dcmmkdir + xorriso -stdio_sync end,
 bash scripts/bench-burn.sh "$LIGHTBOX" "$STUDY" "$WORK" "$ROUNDS" > "$WORK/burn.md"
 lap "disc building"
 
+echo "bench: reading received media (lightbox import of the burnt ISO, previews off and on, vs xorriso -osirrox on -extract; lightbox check of the ISO vs dciodvfy of its DICOMDIR)"
+bash scripts/bench-import.sh "$LIGHTBOX" "$STUDY" "$WORK" "$ROUNDS" > "$WORK/import.md"
+lap "reading received media"
+
 echo "bench: window/level (lightbox vs numpy take on the same frames; lightbox render vs dcmj2pnm per file, xargs -P$CORES)"
 bash scripts/bench-window-level.sh "$LIGHTBOX" "$STUDY" "$WORK" "$ROUNDS" "$WL_FILES" > "$WORK/window-level.md"
 lap window/level
@@ -205,6 +209,8 @@ servers alternating: the servers' own cost; median rates and the median of the p
 print(open(f"{work}/imaging.md").read().strip("\n"))
 print()
 print(open(f"{work}/burn.md").read().strip("\n"))
+print()
+print(open(f"{work}/import.md").read().strip("\n"))
 print()
 print(open(f"{work}/window-level.md").read().strip("\n"))
 print()
