@@ -1,4 +1,5 @@
 import DICOM
+import Foundation
 
 /// PS3.5 §7.1: each data element's Value Length counts the bytes of its value, so no element may
 /// reach past the end of the file. A file whose header parses but whose Pixel Data (or another
@@ -18,23 +19,18 @@ struct ElementLengthRule: CheckRule {
     }
 
     func check(_ context: CheckContext) -> [CheckFinding] {
+        // Each file on its own core; the volume readers are safe to use concurrently.
+        let paths = context.instancePaths
+        let slots = ConcurrentResults<Overrun>(paths.count)
+        DispatchQueue.concurrentPerform(iterations: paths.count) { i in
+            if let o = Self.overrun(of: paths[i], context) { slots.set(i, o) }
+        }
         var files: [String] = []
         var first: Overrun? = nil
-        for path in context.instancePaths {
-            guard let entry = context.headers[path], let file = entry, !file.transferSyntax.isDeflated,
-                  let reader = try? context.source.volume.open(path), var prefix = try? reader.read(upTo: Self.firstRead) else { continue }
-            let ts = file.transferSyntax
-            var found = Self.overrun(prefix, size: reader.size, explicitVR: ts.isExplicitVR, bigEndian: ts.isBigEndian)
-            // 8 KiB reaches the Pixel Data of almost every file; read on to 64 KiB only when the walk ran out of bytes.
-            if found == nil, Int64(prefix.count) < reader.size, Self.walkRanOut(prefix, explicitVR: ts.isExplicitVR, bigEndian: ts.isBigEndian),
-               let more = try? reader.read(upTo: Self.window - prefix.count) {
-                prefix += more
-                found = Self.overrun(prefix, size: reader.size, explicitVR: ts.isExplicitVR, bigEndian: ts.isBigEndian)
-            }
-            if let o = found {
-                if first == nil { first = o }
-                files.append(path)
-            }
+        for (i, path) in paths.enumerated() {
+            guard let o = slots.get(i) else { continue }
+            if first == nil { first = o }
+            files.append(path)
         }
         guard let o = first else { return [] }
         return [CheckFinding(.error, "elementPastEnd",
@@ -42,19 +38,42 @@ struct ElementLengthRule: CheckRule {
                              clause: "PS3.5 7.1", files: files)]
     }
 
+    /// The overrun in the file at `path`, reading 8 KiB and, when the elements run on, up to 64 KiB.
+    static func overrun(of path: String, _ context: CheckContext) -> Overrun? {
+        guard let entry = context.headers[path], let file = entry, !file.transferSyntax.isDeflated,
+              let reader = try? context.source.volume.open(path), var prefix = try? reader.read(upTo: firstRead) else { return nil }
+        let ts = file.transferSyntax
+        var found = overrun(prefix, size: reader.size, explicitVR: ts.isExplicitVR, bigEndian: ts.isBigEndian)
+        // 8 KiB reaches the Pixel Data of almost every file; read on to 64 KiB only when the walk ran out of bytes.
+        if found == nil, Int64(prefix.count) < reader.size, walkRanOut(prefix, explicitVR: ts.isExplicitVR, bigEndian: ts.isBigEndian),
+           let more = try? reader.read(upTo: window - prefix.count) {
+            prefix += more
+            found = overrun(prefix, size: reader.size, explicitVR: ts.isExplicitVR, bigEndian: ts.isBigEndian)
+        }
+        return found
+    }
+
     /// The first top-level element of `b` (the start of a file of `size` bytes) whose value runs
     /// past the end of the file, or nil when none does as far as the headers can be walked.
     static func overrun(_ b: [UInt8], size: Int64, explicitVR: Bool, bigEndian: Bool, reportRunOut: Bool = false) -> Overrun? {
         func u16(_ p: Int) -> UInt32 { bigEndian ? UInt32(b[p]) << 8 | UInt32(b[p + 1]) : UInt32(b[p]) | UInt32(b[p + 1]) << 8 }
         func u32(_ p: Int) -> UInt32 { bigEndian ? u16(p) << 16 | u16(p + 2) : u16(p) | u16(p + 2) << 16 }
-        let longVRs: Set<String> = ["OB", "OD", "OF", "OL", "OV", "OW", "SQ", "UC", "UR", "UT", "UN", "SV", "UV"]
+        // VRs with a 4-byte length (PS3.5 Table 7.1-1), as their two ASCII bytes.
+        func isLongVR(_ a: UInt8, _ b: UInt8) -> Bool {
+            switch (a, b) {
+            case (0x4F, 0x42), (0x4F, 0x44), (0x4F, 0x46), (0x4F, 0x4C), (0x4F, 0x56), (0x4F, 0x57),  // OB OD OF OL OV OW
+                 (0x53, 0x51), (0x55, 0x43), (0x55, 0x52), (0x55, 0x54), (0x55, 0x4E), (0x53, 0x56), (0x55, 0x56):  // SQ UC UR UT UN SV UV
+                return true
+            default: return false
+            }
+        }
         var p = TolerantDICOMDIRReader.dataSetStart(b)
         while p + 8 <= b.count {
             let length: UInt32, header: Int
             if explicitVR {
-                let vr = String(decoding: b[p + 4 ..< p + 6], as: UTF8.self)
-                guard vr.utf8.allSatisfy({ $0 >= 0x41 && $0 <= 0x5A }) else { return nil }
-                if longVRs.contains(vr) {
+                let v0 = b[p + 4], v1 = b[p + 5]
+                guard (0x41...0x5A).contains(v0), (0x41...0x5A).contains(v1) else { return nil }
+                if isLongVR(v0, v1) {
                     guard p + 12 <= b.count else { return nil }
                     length = u32(p + 8); header = 12
                 } else {

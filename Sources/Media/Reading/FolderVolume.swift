@@ -97,7 +97,19 @@ public struct FolderVolume: MediaVolume {
     }
 
     static func normalise(_ path: String) -> String {
-        path.split(separator: "/").filter { $0 != "." }.joined(separator: "/")
+        if isNormal(path) { return path }
+        return path.split(separator: "/").filter { $0 != "." }.joined(separator: "/")
+    }
+
+    /// No leading, trailing or doubled "/" and no "." component: the common case, left as is.
+    private static func isNormal(_ path: String) -> Bool {
+        var previous: UInt8 = 0x2F, beforePrevious: UInt8 = 0x2F
+        for b in path.utf8 {
+            if b == 0x2F, previous == 0x2F || (previous == 0x2E && beforePrevious == 0x2F) { return false }
+            beforePrevious = previous
+            previous = b
+        }
+        return !(previous == 0x2F || (previous == 0x2E && beforePrevious == 0x2F))
     }
 }
 
