@@ -277,6 +277,12 @@ public struct Importer {
         var ok = false
         var total: Int64 = 0
         defer { close(fd); if !ok { unlink(temp) } }
+        // In the kernel when the volume can (sendfile from the image or folder), else in chunks.
+        do {
+            if let sent = try reader.send(to: fd) { ok = true; return sent }
+        } catch {
+            throw .io(path: mediumPath, reason: "cannot be read from the medium: \(error)")
+        }
         while true {
             let chunk: [UInt8]
             do { chunk = try reader.read(upTo: 1 << 20) } catch { throw .io(path: mediumPath, reason: "cannot be read from the medium: \(error)") }

@@ -127,6 +127,16 @@ final class FolderFileReader: MediaFileReader {
 
     deinit { close(fd) }
 
+    func send(to destination: Int32) throws(MediaVolumeError) -> Int64? {
+        let at = lseek(fd, 0, SEEK_CUR)
+        guard at >= 0 else { return nil }
+        switch sendFileRange(from: fd, offset: Int64(at), count: size - Int64(at), to: destination) {
+        case .unsupported: return nil
+        case .sent(let n): return n
+        case .failed(let e): throw .readFailed(volume: volume, path: path, reason: String(cString: strerror(e)))
+        }
+    }
+
     func read(upTo count: Int) throws(MediaVolumeError) -> [UInt8] {
         guard count > 0 else { return [] }
         var buffer = [UInt8](repeating: 0, count: count)

@@ -42,7 +42,7 @@ public final class ISOVolume: MediaVolume, @unchecked Sendable {
 
     private let iso: OpaquePointer
     /// The image opened for `pread` of file data (2048-byte blocks from byte 0).
-    private let dataFD: Int32
+    let dataFD: Int32
     let lock = NSLock()
 
     /// True when every recorded name and the depth are Level 1 (ECMA-119 §7.5, §6.8.2.1).
@@ -191,6 +191,18 @@ final class ISOFileReader: MediaFileReader {
         self.path = path
         self.lsn = lsn
         self.size = size
+    }
+
+    func send(to fd: Int32) throws(MediaVolumeError) -> Int64? {
+        guard volume.dataFD >= 0 else { return nil }
+        switch sendFileRange(from: volume.dataFD, offset: Int64(lsn) * 2048 + offset, count: size - offset, to: fd) {
+        case .unsupported: return nil
+        case .sent(let n):
+            offset += n
+            guard offset == size else { throw .readFailed(volume: volume.imagePath, path: path, reason: "the image ends inside the file (\(offset) of \(size) bytes)") }
+            return n
+        case .failed(let e): throw .readFailed(volume: volume.imagePath, path: path, reason: String(cString: strerror(e)))
+        }
     }
 
     func read(upTo count: Int) throws(MediaVolumeError) -> [UInt8] {

@@ -1,3 +1,4 @@
+import Foundation
 /// A file set as it lies on a medium — an ISO 9660 image, a mounted disc or USB folder — read the
 /// same way whatever holds it, for verifying what `burn` wrote and for `import` (PS3.10 §8: File
 /// IDs are paths of up to 8 components below the root).
@@ -100,4 +101,38 @@ public protocol MediaFileReader: AnyObject {
     var size: Int64 { get }
     /// Up to `count` next bytes; empty at the end.
     func read(upTo count: Int) throws(MediaVolumeError) -> [UInt8]
+    /// Writes the rest of the file to the descriptor `fd` inside the kernel (`sendfile`), when the
+    /// volume can; the bytes written, or nil when it cannot (then use `read(upTo:)`).
+    func send(to fd: Int32) throws(MediaVolumeError) -> Int64?
+}
+
+extension MediaFileReader {
+    public func send(to fd: Int32) throws(MediaVolumeError) -> Int64? { nil }
+}
+
+/// What `sendFileRange` did.
+enum SendOutcome {
+    /// The first call was refused (EINVAL/ENOSYS): not supported for these files.
+    case unsupported
+    /// The bytes copied (fewer than asked when the source ended).
+    case sent(Int64)
+    /// The errno of a failure after the first call.
+    case failed(Int32)
+}
+
+/// Copies `count` bytes from `source` at `offset` to `destination` with `sendfile(2)`.
+func sendFileRange(from source: Int32, offset: Int64, count: Int64, to destination: Int32) -> SendOutcome {
+    var off = off_t(offset)
+    var left = count
+    while left > 0 {
+        let n = sendfile(destination, source, &off, Int(min(left, 1 << 30)))
+        if n < 0 {
+            if errno == EINTR { continue }
+            if left == count, errno == EINVAL || errno == ENOSYS { return .unsupported }
+            return .failed(errno)
+        }
+        if n == 0 { break }
+        left -= Int64(n)
+    }
+    return .sent(count - left)
 }
