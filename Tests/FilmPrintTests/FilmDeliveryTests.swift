@@ -90,6 +90,49 @@ final class FilmDeliveryTests: XCTestCase {
         XCTAssertEqual(lines.withLock { $0 }.filter { $0.contains("not delivered to FLAKY@nowhere:1") }.count, 2, "\(lines.withLock { $0 })")
     }
 
+    /// A destination that is up and refuses one film every time (as a PACS answering A900).
+    final class RefusingDestination: FilmDestination {
+        struct Refused: FilmDeliveryFailure { var destinationUnavailable: Bool { false } }
+        let calls = Mutex(0)
+        var name: String { "refusing" }
+        var target: String { "REFUSING@nowhere:1" }
+        func deliver(film: DataSet, rendered: RenderedFilm, job: PrintJob) async throws {
+            calls.withLock { $0 += 1 }
+            throw Refused()
+        }
+    }
+
+    func testAFilmRefusedEveryTimeIsGivenUpAndTheJobFails() async throws {
+        let folder = NSTemporaryDirectory() + "lightbox-delivery-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let spool = try PrintSpool(folder: folder)
+        let job = Self.job(uid: "1.2.826.0.1.3680043.10.9.2")
+        var film = DataSet()
+        try film.set(.sopInstanceUID, .UI, "1.2.3.98")
+        try spool.submit(job, films: [film])
+        spool.finish(job)
+        let destination = RefusingDestination()
+        let lines = Mutex<[String]>([])
+        let delivery = try FilmDelivery(spool: spool, destinations: [destination],
+                                        retry: RetryPolicy(initial: .milliseconds(20), maximum: .milliseconds(40), attemptsPerFilm: 3),
+                                        log: { l in lines.withLock { $0.append(l) } })
+        XCTAssertTrue(try delivery.enqueue(job: job, films: [RenderedFilm(record: 1, number: 1, files: [])]))
+        let board = PrintJobBoard()
+        board.set(job.uid, .printing)
+        let worker = Task { await delivery.run(board: board) }
+        defer { worker.cancel() }
+        let deadline = Date().addingTimeInterval(60)
+        while board.entry(job.uid)?.status != .failure, Date() < deadline { try await Task.sleep(for: .milliseconds(20)) }
+        XCTAssertEqual(board.entry(job.uid)?.status, .failure, "\(lines.withLock { $0 })")
+        XCTAssertEqual(board.entry(job.uid)?.executionStatusInfo, "PROC FAILURE")
+        XCTAssertEqual(destination.calls.withLock { $0 }, 3)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: folder + "/outbox/refusing/\(job.uid)-1.json"))
+        XCTAssertTrue(FileManager.default.fileExists(atPath: folder + "/outbox/refusing/failed/\(job.uid)-1.json"), "kept for the operator")
+        try await Task.sleep(for: .milliseconds(300))
+        XCTAssertEqual(destination.calls.withLock { $0 }, 3, "not tried again")
+        XCTAssertTrue(lines.withLock { $0 }.contains { $0.contains("given up") })
+    }
+
     func testDestinationNamesMustSuitAFolder() throws {
         struct Named: FilmDestination {
             let name: String

@@ -96,17 +96,29 @@ public final class FilmDelivery: Sendable {
                     state.withLock { $0.films[path] = nil; $0.destinations[d.name] = nil }
                     try outbox.remove(path)
                     log("\(what): delivered to \(d.target)")
-                    if !outbox.holds(job: entry.job.uid, destinations: names) {
+                    if !outbox.holds(job: entry.job.uid, destinations: names), board.entry(entry.job.uid)?.status != .failure {
                         board.set(entry.job.uid, .done, info: "delivered to " + destinations.map(\.target).joined(separator: ", "))
                     }
                 } catch {
                     let whole = (error as? FilmDeliveryFailure)?.destinationUnavailable ?? false
-                    let delay = state.withLock { s -> Duration in
+                    let (delay, failures) = state.withLock { s -> (Duration, Int) in
                         let failures = ((whole ? s.destinations[d.name] : s.films[path])?.failures ?? 0) + 1
                         let delay = retry.delay(afterFailures: failures)
                         let w = Wait(failures: failures, until: .now + delay)
                         if whole { s.destinations[d.name] = w } else { s.films[path] = w }
-                        return delay
+                        return (delay, failures)
+                    }
+                    if !whole, failures >= retry.attemptsPerFilm {
+                        // Refused this many times by a destination that is up: it will not take this film.
+                        state.withLock { _ = $0.films.removeValue(forKey: path) }
+                        do {
+                            try outbox.giveUp(path)
+                            log("\(what): not delivered to \(d.target) after \(failures) attempts: \(error); given up, kept in \(outbox.folder)/\(d.name)/failed (move it back to try again)")
+                        } catch {
+                            log("\(what): \(error)")
+                        }
+                        board.set(entry.job.uid, .failure, info: "film \(entry.film.number) not delivered to \(d.target): \(error)")
+                        continue
                     }
                     log("\(what): not delivered to \(d.target): \(error); waiting in \(outbox.folder)/\(d.name), next attempt in \(String(format: "%g", delay.seconds)) s")
                     if whole { break }
@@ -122,7 +134,7 @@ public final class FilmDelivery: Sendable {
     }
 
     private func markQueued(_ uid: String, board: PrintJobBoard) {
-        if let e = board.entry(uid), e.status == .printing, e.info == Self.queued { return }
+        if let e = board.entry(uid), e.status == .failure || (e.status == .printing && e.info == Self.queued) { return }
         board.set(uid, .printing, info: Self.queued)
     }
 

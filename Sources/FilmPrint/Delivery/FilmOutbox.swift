@@ -70,6 +70,21 @@ public struct FilmOutbox: Sendable {
         }.sorted { ($0.entry.job.created, $0.entry.job.uid, $0.entry.film.record) < ($1.entry.job.created, $1.entry.job.uid, $1.entry.film.record) }
     }
 
+    /// Moves an entry the destination keeps refusing to `<destination>/failed/`, durably, where
+    /// it is kept for the operator (move it back to retry) and no longer tried.
+    public func giveUp(_ path: String) throws(FilmDeliveryError) {
+        let dir = (path as NSString).deletingLastPathComponent + "/failed"
+        do {
+            if !FileManager.default.fileExists(atPath: dir) {
+                try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+                try DurableRename.syncDirectory(containing: dir)
+            }
+            try DurableRename.commit(path, to: dir + "/" + (path as NSString).lastPathComponent, durable: false)
+            try DurableRename.syncDirectory(containing: path)
+            try DurableRename.syncDirectory(containing: dir + "/x")
+        } catch { throw .outbox(path: path, reason: "\(error)") }
+    }
+
     /// Removes a delivered entry durably.
     public func remove(_ path: String) throws(FilmDeliveryError) {
         guard unlink(path) == 0 || errno == ENOENT else { throw .outbox(path: path, reason: String(cString: strerror(errno))) }
