@@ -47,6 +47,14 @@ struct ProfileRule: CheckRule {
                                     "\(plural(files.count, "file is", "files are")) encoded as \(name), which the \(profile.id) media profile does not allow; viewers built for this kind of disc may not display \(files.count == 1 ? "it" : "them").",
                                     clause: clause, files: files))
         }
+        // The general-purpose profiles encode the DICOMDIR itself in Explicit VR Little Endian.
+        if let dir = context.directory, !dir.transferSyntaxUID.isEmpty, dir.transferSyntaxUID != "1.2.840.10008.1.2.1",
+           profile.id.hasPrefix("STD-GEN") {
+            let name = UIDRegistry.name(for: dir.transferSyntaxUID) ?? dir.transferSyntaxUID
+            out.append(CheckFinding(.error, "dicomdirTransferSyntax",
+                                    "The DICOMDIR itself is encoded as \(name), but the \(profile.id) profile requires Explicit VR Little Endian; some viewers will not read it.",
+                                    clause: clause, files: context.catalog.dicomdir.map { [$0] } ?? []))
+        }
         let classes = context.catalog.instances.filter { !$0.sopClassUID.isEmpty && !profile.allows(sopClass: $0.sopClassUID) }
         if !classes.isEmpty {
             out.append(CheckFinding(.error, "sopClassOutsideProfile",

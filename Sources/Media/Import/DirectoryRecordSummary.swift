@@ -41,6 +41,12 @@ public struct DirectoryRecordSummary: Sendable, Equatable {
         public var absent: Bool
     }
 
+    /// PS3.3 Table F.3-3: the Type 1 keys of every directory record.
+    static let recordKeys: [(Tag, String, Int)] = [
+        (.offsetOfTheNextDirectoryRecord, "Offset of the Next Directory Record", 1), (.recordInUseFlag, "Record In-use Flag", 1),
+        (.offsetOfReferencedLowerLevelDirectoryEntity, "Offset of Referenced Lower-Level Directory Entity", 1),
+    ]
+
     /// PS3.3 Tables F.5-1 to F.5-4: the Type 1 and Type 2 keys of the four basic record types.
     /// (Study Instance UID is 1C and Referenced … in File keys are checked elsewhere.)
     static let requiredKeys: [String: [(Tag, String, Int)]] = [
@@ -72,10 +78,10 @@ public struct DirectoryRecordSummary: Sendable, Equatable {
         modality = r.string(.modality)
         seriesDescription = r.string(.seriesDescription)
         var problems: [KeyProblem] = []
-        for (tag, name, type) in Self.requiredKeys[type] ?? [] {
+        for (tag, name, type) in Self.recordKeys + (Self.requiredKeys[type] ?? []) {
             if !r.contains(tag) {
                 problems.append(KeyProblem(name: name, type: type, absent: true))
-            } else if type == 1, (r.string(tag) ?? "").trimmingPadding.isEmpty {
+            } else if type == 1, r.int(tag) == nil, (r.string(tag) ?? "").trimmingPadding.isEmpty {
                 problems.append(KeyProblem(name: name, type: type, absent: false))
             }
         }

@@ -26,6 +26,8 @@ public struct TolerantDICOMDIRReader: Sendable {
         /// True when the hierarchy was rebuilt from record order because the offsets were unusable.
         public var recoveredByOrder: Bool
         public var findings: [MediaFinding]
+        /// The DICOMDIR's own Transfer Syntax UID (File Meta (0002,0010)).
+        public var transferSyntaxUID: String = ""
     }
 
     /// Why nothing at all could be read from the DICOMDIR.
@@ -106,7 +108,7 @@ public struct TolerantDICOMDIRReader: Sendable {
             findings += problems.prefix(20)
         }
         var result = Result(fileSetID: top.string(.fileSetID), records: records, reached: [], parent: [:],
-                            recoveredByOrder: false, findings: findings)
+                            recoveredByOrder: false, findings: findings, transferSyntaxUID: syntax.uid)
         follow(&result, root: top.int(.offsetOfTheFirstDirectoryRecordOfTheRootDirectoryEntity), name: name)
         return result
     }
