@@ -144,6 +144,56 @@ final class ImportConformanceTests: XCTestCase {
 
     // MARK: Options
 
+    /// Must-show 1 for every kind of medium the disc builder makes: a DVD with JPEG Lossless, a
+    /// Blu-ray profile, a USB folder and a CD split into two volumes each import back with every
+    /// instance byte-identical to the medium's file (as xorriso extracts it), and check is clean.
+    func testEveryKindOfBurnedMediumImportsBackAndChecksClean() throws {
+        let lightbox = try RenderConformanceTests.lightboxBinary()
+        let xorriso = try Oracles.require("xorriso", package: "xorriso")
+        let python = try Oracles.requirePython()
+        let input = tmp.appendingPathComponent("input")
+        try synth(lightbox, input, patients: 2, images: 6, size: 512)
+        let kinds: [(name: String, args: [String], volumes: [String])] = [
+            ("STD-GEN-DVD-JPEG, JPEG Lossless", ["-o", "dvd.iso", "--profile", "STD-GEN-DVD-JPEG", "--compress", "jpeg-lossless"], ["dvd.iso"]),
+            ("STD-GEN-BD", ["-o", "bd.iso", "--profile", "STD-GEN-BD"], ["bd.iso"]),
+            ("STD-GEN-USB-JPEG", ["--usb", "usb", "--profile", "STD-GEN-USB-JPEG"], ["usb"]),
+            ("STD-GEN-CD in two volumes", ["-o", "cd.iso", "--profile", "STD-GEN-CD", "--capacity", "12M"], ["cd-*.iso"]),
+        ]
+        for kind in kinds {
+            let work = tmp.appendingPathComponent(kind.volumes[0].replacingOccurrences(of: "*", with: "n") + "-work")
+            try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
+            if kind.args.contains("--usb") { try FileManager.default.createDirectory(at: work.appendingPathComponent("usb"), withIntermediateDirectories: true) }
+            let args = kind.args.map { $0.hasSuffix(".iso") || $0 == "usb" ? work.appendingPathComponent($0).path : $0 }
+            let burn = try runCommand(lightbox, ["burn", input.path, "--plain-progress"] + args)
+            XCTAssertEqual(burn.status, 0, "\(kind.name): \(burn.stderr)")
+            let dest = tmp.appendingPathComponent("dest-" + kind.volumes[0].replacingOccurrences(of: "*", with: "n"))
+            var onMedia: [String] = []
+            var volumes = kind.volumes
+            if volumes == ["cd-*.iso"] {
+                volumes = try FileManager.default.contentsOfDirectory(atPath: work.path).filter { $0.hasPrefix("cd-") && $0.hasSuffix(".iso") }.sorted()
+                XCTAssertGreaterThanOrEqual(volumes.count, 2, "\(kind.name): \(burn.stdout)")
+            }
+            for volume in volumes {
+                let path = work.appendingPathComponent(volume).path
+                var tree = URL(fileURLWithPath: path)
+                if volume.hasSuffix(".iso") {
+                    tree = work.appendingPathComponent(volume + "-tree")
+                    XCTAssertEqual(try runCommand(xorriso, ["-osirrox", "on", "-indev", path, "-extract", "/", tree.path]).status, 0, volume)
+                }
+                onMedia += try inventory(python, tree).files.values.map(\.sha)
+                let imported = try runCommand(lightbox, ["import", path, dest.path, "--no-previews"])
+                XCTAssertEqual(imported.status, 0, "\(kind.name) \(volume): \(imported.stdout)\(imported.stderr)")
+                let check = try runCommand(lightbox, ["check", path, "--json"])
+                XCTAssertEqual(check.status, 0, "\(kind.name) \(volume): \(check.stdout)")
+                let report = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(check.stdout.utf8)) as? [String: Any])
+                let findings = (report["findings"] as? [[String: Any]] ?? []).filter { $0["severity"] as? String != "note" }
+                XCTAssertEqual(findings.count, 0, "\(kind.name) \(volume): \(findings)")
+            }
+            XCTAssertEqual(onMedia.count, 12, kind.name)
+            XCTAssertEqual(try inventory(python, dest).files.values.map(\.sha).sorted(), onMedia.sorted(), "\(kind.name): byte-identical")
+        }
+    }
+
     func testDryRunStudyAndFlat() throws {
         let lightbox = try RenderConformanceTests.lightboxBinary()
         let python = try Oracles.requirePython()
