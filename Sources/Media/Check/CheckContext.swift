@@ -11,6 +11,8 @@ struct CheckContext {
     var directory: TolerantDICOMDIRReader.Result?
     /// Root-level names without ";version" and trailing dot, uppercased (README.TXT, INDEX.HTM, IHE_PDI…).
     var rootNames: Set<String>
+    /// The element-length walk of the bytes read for each header (`ElementLengthRule`), by path.
+    var lengthChecks: [String: ElementLengthRule.Outcome] = [:]
 
     /// Instance files, in catalog order.
     var instancePaths: [String] { catalog.instances.map(\.path) }

@@ -11,11 +11,25 @@ struct ElementLengthRule: CheckRule {
     static let window = 64 * 1024
     static let firstRead = 8 * 1024
 
-    struct Overrun: Equatable {
+    struct Overrun: Equatable, Sendable {
         var tag: String
         var offset: Int
         var claimed: UInt32
         var available: Int64
+    }
+
+    /// What the walk of the bytes already read for a header found.
+    enum Outcome: Equatable, Sendable {
+        case fits, overrun(Overrun), needsMore
+    }
+
+    /// The walk of `prefix`, the first bytes of a file of `size` bytes whose header parsed as `file`.
+    static func outcome(_ prefix: [UInt8], size: Int64, file: DICOMFile) -> Outcome {
+        let ts = file.transferSyntax
+        guard !ts.isDeflated else { return .fits }
+        if let o = overrun(prefix, size: size, explicitVR: ts.isExplicitVR, bigEndian: ts.isBigEndian) { return .overrun(o) }
+        if Int64(prefix.count) < size, prefix.count < window, walkRanOut(prefix, explicitVR: ts.isExplicitVR, bigEndian: ts.isBigEndian) { return .needsMore }
+        return .fits
     }
 
     func check(_ context: CheckContext) -> [CheckFinding] {
@@ -23,7 +37,11 @@ struct ElementLengthRule: CheckRule {
         let paths = context.instancePaths
         let slots = ConcurrentResults<Overrun>(paths.count)
         DispatchQueue.concurrentPerform(iterations: paths.count) { i in
-            if let o = Self.overrun(of: paths[i], context) { slots.set(i, o) }
+            switch context.lengthChecks[paths[i]] {
+            case .fits?: break
+            case .overrun(let o)?: slots.set(i, o)
+            case .needsMore?, nil: if let o = Self.overrun(of: paths[i], context) { slots.set(i, o) }
+            }
         }
         var files: [String] = []
         var first: Overrun? = nil
@@ -89,7 +107,8 @@ struct ElementLengthRule: CheckRule {
                 return Overrun(tag: tag, offset: p, claimed: length, available: max(0, size - Int64(p) - Int64(header)))
             }
             guard end <= Int64(b.count) else {
-                return reportRunOut ? Overrun(tag: "", offset: p, claimed: length, available: 0) : nil
+                // The next element starts at `end`, past the bytes read.
+                return reportRunOut ? Overrun(tag: "", offset: Int(min(end, Int64(Int.max))), claimed: length, available: 0) : nil
             }
             p = Int(end)
         }
@@ -99,8 +118,10 @@ struct ElementLengthRule: CheckRule {
 
     /// True when the walk of `b` stopped because the next element runs past the bytes read (more
     /// bytes might show an overrun), false when it ended on an undefined length or a bad VR.
+    /// Only when the next element starts within the 64 KiB window: reading further helps then.
     static func walkRanOut(_ b: [UInt8], explicitVR: Bool, bigEndian: Bool) -> Bool {
-        overrun(b, size: Int64.max, explicitVR: explicitVR, bigEndian: bigEndian, reportRunOut: true) != nil
+        guard let stop = overrun(b, size: Int64.max, explicitVR: explicitVR, bigEndian: bigEndian, reportRunOut: true) else { return false }
+        return stop.offset + 12 <= window
     }
 
     private static func hex(_ v: UInt32) -> String {

@@ -47,7 +47,8 @@ public struct MediaChecker: Sendable {
         }
         let directory = reading.directory
         let rootNames = Set(source.volume.rootNames())
-        let context = CheckContext(source: source, catalog: catalog, headers: headers, directory: directory, rootNames: rootNames)
+        let context = CheckContext(source: source, catalog: catalog, headers: headers, directory: directory, rootNames: rootNames,
+                                   lengthChecks: reading.lengthChecks)
         let applied = given ?? ProfileRule.infer(context, from: profiles)
 
         var findings = catalog.findings.map(CheckFinding.init)

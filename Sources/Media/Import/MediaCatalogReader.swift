@@ -30,12 +30,15 @@ public struct MediaCatalogReader: Sendable {
         public var headers: [String: DICOMFile?]
         /// The DICOMDIR as the tolerant reader understood it, when there is one and it was read.
         public var directory: TolerantDICOMDIRReader.Result?
+        /// The element-length walk of the bytes read for each header, by path.
+        var lengthChecks: [String: ElementLengthRule.Outcome]
     }
 
     /// Catalogues an opened medium, keeping the headers and the DICOMDIR read.
     public func reading(_ source: MediaSource) -> Reading {
         var findings: [MediaFinding] = []
         var directory: TolerantDICOMDIRReader.Result? = nil
+        var lengthChecks: [String: ElementLengthRule.Outcome] = [:]
         var found: [Found] = []
         var claimed = Set<String>()
         let volume = source.volume
@@ -65,7 +68,7 @@ public struct MediaCatalogReader: Sendable {
                 directory = dir
                 fileSetID = dir.fileSetID
                 findings += dir.findings
-                resolveRecords(dir, source: source, into: &found, claimed: &claimed, findings: &findings)
+                resolveRecords(dir, source: source, into: &found, claimed: &claimed, findings: &findings, lengthChecks: &lengthChecks)
             } catch {
                 findings.append(MediaFinding(.error, .unreadableDICOMDIR,
                                              "The DICOMDIR cannot be read (\(error)); the medium was searched for DICOM files instead.",
@@ -79,8 +82,9 @@ public struct MediaCatalogReader: Sendable {
         // Files the DICOMDIR does not lead to, by content.
         var extra: [String] = []
         let unclaimed = source.files.filter { !claimed.contains($0.path) }
-        for (entry, file) in zip(unclaimed, Self.headers(volume, unclaimed.map(\.path), sniff: true)) {
-            guard let file else { continue }
+        for (entry, read) in zip(unclaimed, Self.headerReads(volume, unclaimed.map(\.path), sniff: true)) {
+            guard let file = read.file else { continue }
+            lengthChecks[entry.path] = read.lengthCheck
             if file.meta.string(Tag(0x0002, 0x0002)) == "1.2.840.10008.1.3.10" { continue }  // another DICOMDIR
             found.append(Found(path: entry.path, file: file, record: nil, origin: .contentScan))
             extra.append(entry.path)
@@ -95,7 +99,7 @@ public struct MediaCatalogReader: Sendable {
                                    patients: Self.group(found), findings: findings)
         var headers: [String: DICOMFile?] = [:]
         for f in found where headers[f.path] == nil { headers[f.path] = f.file }
-        return Reading(catalog: catalog, headers: headers, directory: directory)
+        return Reading(catalog: catalog, headers: headers, directory: directory, lengthChecks: lengthChecks)
     }
 
     /// Symbolic links (never followed) and entries the volume could not list (loops, depth, names).
@@ -139,7 +143,8 @@ public struct MediaCatalogReader: Sendable {
     }
 
     private func resolveRecords(_ dir: TolerantDICOMDIRReader.Result, source: MediaSource, into found: inout [Found],
-                                claimed: inout Set<String>, findings: inout [MediaFinding]) {
+                                claimed: inout Set<String>, findings: inout [MediaFinding],
+                                lengthChecks: inout [String: ElementLengthRule.Outcome]) {
         let resolver = FileIDResolver(paths: source.files.map(\.path))
         var tolerated: [FileIDResolver.Match: [String]] = [:]
         var missing: [String] = [], unsafe: [String] = [], unreadable: [String] = []
@@ -152,7 +157,9 @@ public struct MediaCatalogReader: Sendable {
                   let (path, _) = resolver.resolve(fileID), seen.insert(path).inserted else { continue }
             wanted.append(path)
         }
-        let prefetched = Dictionary(zip(wanted, Self.headers(source.volume, wanted, sniff: false)), uniquingKeysWith: { a, _ in a })
+        let reads = Self.headerReads(source.volume, wanted, sniff: false)
+        let prefetched = Dictionary(zip(wanted, reads.map(\.file)), uniquingKeysWith: { a, _ in a })
+        for (path, read) in zip(wanted, reads) { lengthChecks[path] = read.lengthCheck }
         for i in dir.reached {
             let rec = dir.records[i]
             guard rec.level == 3, let fileID = rec.fileID else { continue }
@@ -217,28 +224,45 @@ public struct MediaCatalogReader: Sendable {
     /// are first checked by content: "DICM" at 128, or a plausible first element at 0.
     /// The headers of `paths`, in order, read concurrently on every core.
     static func headers(_ volume: any MediaVolume, _ paths: [String], sniff: Bool) -> [DICOMFile?] {
-        let slots = ConcurrentResults<DICOMFile?>(paths.count)
-        DispatchQueue.concurrentPerform(iterations: paths.count) { i in slots.set(i, header(volume, paths[i], sniff: sniff)) }
-        return (0..<paths.count).map { slots.get($0) ?? nil }
+        headerReads(volume, paths, sniff: sniff).map(\.file)
+    }
+
+    /// A header and the element-length walk of the bytes read for it (so `check` need not read them again).
+    struct HeaderRead: Sendable {
+        var file: DICOMFile?
+        var lengthCheck: ElementLengthRule.Outcome?
+    }
+
+    /// `headerRead` of each path, in order, on every core.
+    static func headerReads(_ volume: any MediaVolume, _ paths: [String], sniff: Bool) -> [HeaderRead] {
+        let slots = ConcurrentResults<HeaderRead>(paths.count)
+        DispatchQueue.concurrentPerform(iterations: paths.count) { i in slots.set(i, headerRead(volume, paths[i], sniff: sniff)) }
+        return (0..<paths.count).map { slots.get($0) ?? HeaderRead(file: nil, lengthCheck: nil) }
     }
 
     static func header(_ volume: any MediaVolume, _ path: String, sniff: Bool) -> DICOMFile? {
-        guard let reader = try? volume.open(path) else { return nil }
+        headerRead(volume, path, sniff: sniff).file
+    }
+
+    static func headerRead(_ volume: any MediaVolume, _ path: String, sniff: Bool) -> HeaderRead {
+        let none = HeaderRead(file: nil, lengthCheck: nil)
+        guard let reader = try? volume.open(path) else { return none }
+        func parsed(_ prefix: [UInt8]) -> HeaderRead? {
+            guard let f = try? Part10Reader.read(bytes: prefix, options: .headerOnly, name: path),
+                  f.dataSet.contains(.sopInstanceUID) || Int64(prefix.count) == reader.size else { return nil }
+            return HeaderRead(file: f, lengthCheck: ElementLengthRule.outcome(prefix, size: reader.size, file: f))
+        }
         // 8 KiB holds the header of almost every file; then up to 64 KiB.
-        guard var prefix = try? reader.read(upTo: 8 * 1024) else { return nil }
-        if sniff, !looksLikeDICOM(prefix, size: reader.size) { return nil }
-        if let f = try? Part10Reader.read(bytes: prefix, options: .headerOnly, name: path), f.dataSet.contains(.sopInstanceUID) || Int64(prefix.count) == reader.size {
-            return f
-        }
-        guard Int64(prefix.count) < reader.size, let more = try? reader.read(upTo: 56 * 1024) else { return nil }
+        guard var prefix = try? reader.read(upTo: 8 * 1024) else { return none }
+        if sniff, !looksLikeDICOM(prefix, size: reader.size) { return none }
+        if let r = parsed(prefix) { return r }
+        guard Int64(prefix.count) < reader.size, let more = try? reader.read(upTo: 56 * 1024) else { return none }
         prefix += more
-        if let f = try? Part10Reader.read(bytes: prefix, options: .headerOnly, name: path), f.dataSet.contains(.sopInstanceUID) || Int64(prefix.count) == reader.size {
-            return f
-        }
+        if let r = parsed(prefix) { return r }
         // A header longer than 64 KiB (a large private block or icon before the UIDs): read at most
         // 16 MiB more, never the whole file — a hostile file may claim a 4 GiB element.
-        guard Int64(prefix.count) < reader.size, let rest = try? reader.read(upTo: 16 << 20) else { return nil }
-        return try? Part10Reader.read(bytes: prefix + rest, options: .headerOnly, name: path)
+        guard Int64(prefix.count) < reader.size, let rest = try? reader.read(upTo: 16 << 20) else { return none }
+        return HeaderRead(file: try? Part10Reader.read(bytes: prefix + rest, options: .headerOnly, name: path), lengthCheck: nil)
     }
 
     /// PS3.10 §7.1 "DICM" at byte 128, or a bare data set whose first element is in group 0002 or
