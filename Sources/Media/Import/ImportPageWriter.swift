@@ -89,28 +89,45 @@ public struct ImportPageWriter: Sendable {
         var byUID: [String: Int] = [:]
         let fm = FileManager.default
         let subs = ((try? fm.contentsOfDirectory(atPath: folder)) ?? []).sorted()
+        var files: [(sub: String, name: String)] = []
         for sub in subs where !sub.hasPrefix(".") && sub != Self.previewFolder {
             var isDir: ObjCBool = false
             guard fm.fileExists(atPath: folder + "/" + sub, isDirectory: &isDir), isDir.boolValue else { continue }
             let names = ((try? fm.contentsOfDirectory(atPath: folder + "/" + sub)) ?? []).filter { $0.lowercased().hasSuffix(".dcm") }.sorted()
-            for n in names {
-                guard let f = try? Part10Reader.read(path: folder + "/" + sub + "/" + n, options: .headerOnly) else { continue }
-                let ds = f.dataSet
-                func s(_ t: Tag) -> String { (ds.string(t) ?? "").trimmingCharacters(in: .whitespaces) }
-                if study.patientName.isEmpty && study.patientID.isEmpty {
-                    study.patientName = s(.patientName); study.patientID = s(.patientID)
-                    study.date = s(.studyDate); study.description = s(.studyDescription)
-                }
-                if firstOnly { return study }
-                let uid = s(.seriesInstanceUID)
-                let i: Int
-                if let k = byUID[uid] { i = k } else {
-                    i = study.series.count; byUID[uid] = i
-                    study.series.append(Series(uid: uid, number: s(.seriesNumber), modality: s(.modality), description: s(.seriesDescription)))
-                }
-                study.series[i].objects.append(Object(path: sub + "/" + n, instanceNumber: ds.int(.instanceNumber) ?? Int.max,
-                                                      frames: ds.int(Tag(0x0028, 0x0008)) ?? 1))
+            files += names.map { (sub, $0) }
+        }
+        if firstOnly {
+            // The study's keys from its first readable file.
+            for (sub, n) in files {
+                guard let ds = try? Part10Reader.read(path: folder + "/" + sub + "/" + n, options: .headerOnly).dataSet else { continue }
+                func s(_ t: Tag) -> String { (ds.string(t) ?? "").trimmingPadding }
+                study.patientName = s(.patientName); study.patientID = s(.patientID)
+                study.date = s(.studyDate); study.description = s(.studyDescription)
+                return study
             }
+            return study
+        }
+        // Headers on every core, then put together in order.
+        let paths = files.map { folder + "/" + $0.sub + "/" + $0.name }
+        let headers = ConcurrentResults<DataSet>(paths.count)
+        DispatchQueue.concurrentPerform(iterations: paths.count) { i in
+            if let f = try? Part10Reader.read(path: paths[i], options: .headerOnly) { headers.set(i, f.dataSet) }
+        }
+        for (i, (sub, n)) in files.enumerated() {
+            guard let ds = headers.get(i) else { continue }  // not DICOM: not on the page
+            func s(_ t: Tag) -> String { (ds.string(t) ?? "").trimmingPadding }
+            if study.patientName.isEmpty && study.patientID.isEmpty {
+                study.patientName = s(.patientName); study.patientID = s(.patientID)
+                study.date = s(.studyDate); study.description = s(.studyDescription)
+            }
+            let uid = s(.seriesInstanceUID)
+            let k: Int
+            if let known = byUID[uid] { k = known } else {
+                k = study.series.count; byUID[uid] = k
+                study.series.append(Series(uid: uid, number: s(.seriesNumber), modality: s(.modality), description: s(.seriesDescription)))
+            }
+            study.series[k].objects.append(Object(path: sub + "/" + n, instanceNumber: ds.int(.instanceNumber) ?? Int.max,
+                                                  frames: ds.int(Tag(0x0028, 0x0008)) ?? 1))
         }
         study.series.sort { (Int($0.number) ?? Int.max, $0.number, $0.uid) < (Int($1.number) ?? Int.max, $1.number, $1.uid) }
         for i in study.series.indices {

@@ -279,7 +279,11 @@ public struct Importer {
         defer { close(fd); if !ok { unlink(temp) } }
         // In the kernel when the volume can (sendfile from the image or folder), else in chunks.
         do {
-            if let sent = try reader.send(to: fd) { ok = true; return sent }
+            if let sent = try reader.send(to: fd) {
+                DurableRename.startWriteBack(fd)
+                ok = true
+                return sent
+            }
         } catch {
             throw .io(path: mediumPath, reason: "cannot be read from the medium: \(error)")
         }
@@ -295,6 +299,7 @@ public struct Importer {
                 offset += n
             }
         }
+        DurableRename.startWriteBack(fd)
         ok = true
         return total
     }
