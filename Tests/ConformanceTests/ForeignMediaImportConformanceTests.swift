@@ -71,18 +71,12 @@ final class ForeignMediaImportConformanceTests: XCTestCase {
         let python = try Oracles.requirePython()
         let xorriso = try Oracles.require("xorriso", package: "xorriso")
         let genisoimage = try Oracles.require("genisoimage", package: "genisoimage")
-        let dcmmkdir = try Oracles.require("dcmmkdir", package: "dcmtk")
         let tree = tmp.appendingPathComponent("tree")
         try run(lightbox, ["synth", "--no-extension", "--patients", "2", "--series", "2", "--images", "2", "--size", "32", "--seed", "31",
                            "--charset", "gb18030", tree.appendingPathComponent("DICOM").path])
         let expected = try uids(python, [tree])
         XCTAssertEqual(expected.count, 8)
-        let mk = Process()
-        mk.executableURL = URL(fileURLWithPath: dcmmkdir)
-        mk.arguments = ["--recurse", "+I", "-Pgp", "DICOM"]
-        mk.currentDirectoryURL = tree
-        try mk.run(); mk.waitUntilExit()
-        XCTAssertEqual(mk.terminationStatus, 0)
+        try Oracles.makeDICOMDIR(in: tree)
 
         var media: [(name: String, path: String)] = []
         // dcmmkdir + xorriso, ISO 9660 Level 1 with ;1 versions, no Rock Ridge or Joliet.

@@ -396,16 +396,10 @@ final class HostileMediaConformanceTests: XCTestCase {
     func baseMedium(_ label: String) throws -> URL {
         if !FileManager.default.fileExists(atPath: base.path) {
             let lightbox = try RenderConformanceTests.lightboxBinary()
-            let dcmmkdir = try Oracles.require("dcmmkdir", package: "dcmtk")
             let synth = try runCommand(lightbox, ["synth", "--no-extension", "--patients", "2", "--series", "1", "--images", "3", "--size", "32",
                                                   "--seed", "3", base.appendingPathComponent("DICOM").path])
             XCTAssertEqual(synth.status, 0, synth.stderr)
-            let mk = Process()
-            mk.executableURL = URL(fileURLWithPath: dcmmkdir)
-            mk.arguments = ["--recurse", "+I", "-Pgp", "DICOM"]
-            mk.currentDirectoryURL = base
-            try mk.run(); mk.waitUntilExit()
-            XCTAssertEqual(mk.terminationStatus, 0, "dcmmkdir")
+            try Oracles.makeDICOMDIR(in: base)
         }
         let medium = tmp.appendingPathComponent("media/\(label)")
         try FileManager.default.copyItem(at: base, to: medium)

@@ -35,7 +35,7 @@ final class MediaReadConformanceTests: XCTestCase {
                 try FileManager.default.copyItem(at: dir.appendingPathComponent(sub), to: medium.appendingPathComponent(sub))
             }
             try FileManager.default.copyItem(at: dir.appendingPathComponent(variant), to: medium.appendingPathComponent("DICOMDIR"))
-            let (status, catalog) = try ls(lightbox, medium.path)
+            let (status, catalog) = try CatalogJSON.ls(lightbox, medium.path)
             XCTAssertEqual(status, 0, variant)
             // Every file is found, through the DICOMDIR or by content: the same tree as pydicom's on the intact DICOMDIR.
             XCTAssertEqual(tree(catalog, only: nil), reference.tree, variant)
@@ -48,7 +48,7 @@ final class MediaReadConformanceTests: XCTestCase {
                 let r = try runCommand(python, [Oracles.oracleScript("pydicom_fileset_tree.py"), dir.appendingPathComponent(variant).path])
                 XCTAssertEqual(r.status, 1, "pydicom now reads \(variant): compare it as the others")
             }
-            let kinds = Set(findings(catalog).map { $0["kind"] as? String ?? "" })
+            let kinds = Set(CatalogJSON.findings(catalog).map { $0["kind"] as? String ?? "" })
             switch variant {
             case "DICOMDIR", "DICOMDIR-bigEnd", "DICOMDIR-implicit", "DICOMDIR-reordered":
                 XCTAssertEqual(kinds, [], variant)
@@ -67,30 +67,24 @@ final class MediaReadConformanceTests: XCTestCase {
     func testDcmmkdirLevel1ISOWithChineseNames() throws {
         let python = try Oracles.requirePython()
         let lightbox = try RenderConformanceTests.lightboxBinary()
-        let dcmmkdir = try Oracles.require("dcmmkdir", package: "dcmtk")
         let xorriso = try Oracles.require("xorriso", package: "xorriso")
         let disc = tmp.appendingPathComponent("disc")
         try run(lightbox, ["synth", "--no-extension", "--charset", "gb18030", "--patients", "2", "--images", "2", "--size", "32",
                            "--seed", "7", disc.appendingPathComponent("DICOM").path])
-        let mk = Process()
-        mk.executableURL = URL(fileURLWithPath: dcmmkdir)
-        mk.arguments = ["--recurse", "+I", "-Pgp", "DICOM"]
-        mk.currentDirectoryURL = disc
-        try mk.run(); mk.waitUntilExit()
-        XCTAssertEqual(mk.terminationStatus, 0, "dcmmkdir")
+        try Oracles.makeDICOMDIR(in: disc)
         let iso = tmp.appendingPathComponent("level1.iso").path
         try run(xorriso, ["-as", "mkisofs", "-iso-level", "1", "-V", "LBTEST", "-o", iso, disc.path])
         let oracle = try oracleTree(python, disc.appendingPathComponent("DICOMDIR").path)
         XCTAssertEqual(oracle.tree.count, 2)
 
-        let (status, catalog) = try ls(lightbox, iso)
+        let (status, catalog) = try CatalogJSON.ls(lightbox, iso)
         XCTAssertEqual(status, 0)
         XCTAssertEqual(tree(catalog, only: "dicomdir"), oracle.tree)
         XCTAssertEqual(tree(catalog, only: nil), oracle.tree, "nothing found beyond the DICOMDIR")
-        XCTAssertEqual(findings(catalog).count, 0, "\(findings(catalog))")
+        XCTAssertEqual(CatalogJSON.findings(catalog).count, 0, "\(CatalogJSON.findings(catalog))")
         XCTAssertEqual(catalog["volumeID"] as? String, "LBTEST")
         // Names as pydicom decodes them (GB18030), printed as characters in the tree.
-        let names = Dictionary(uniqueKeysWithValues: patients(catalog).map { ($0["id"] as? String ?? "", $0["name"] as? String ?? "") })
+        let names = Dictionary(uniqueKeysWithValues: CatalogJSON.patients(catalog).map { ($0["id"] as? String ?? "", $0["name"] as? String ?? "") })
         XCTAssertEqual(names, oracle.names)
         XCTAssertTrue(names.values.contains { $0.unicodeScalars.contains { (0x4E00 ... 0x9FFF).contains($0.value) } }, "\(names)")
         let text = try runCommand(lightbox, ["ls", iso])
@@ -123,9 +117,9 @@ final class MediaReadConformanceTests: XCTestCase {
         try Data("plain text named like an image\n".utf8).write(to: tree.appendingPathComponent("notes.dcm"))
         let iso = tmp.appendingPathComponent("joliet.iso").path
         try run(xorriso, ["-as", "mkisofs", "-J", "-V", "JOLIET", "-o", iso, tmp.appendingPathComponent("jol").path])
-        let (status, catalog) = try ls(lightbox, iso)
+        let (status, catalog) = try CatalogJSON.ls(lightbox, iso)
         XCTAssertEqual(status, 0)
-        let instances = patients(catalog).flatMap { ($0["studies"] as? [[String: Any]] ?? []) }
+        let instances = CatalogJSON.patients(catalog).flatMap { ($0["studies"] as? [[String: Any]] ?? []) }
             .flatMap { ($0["series"] as? [[String: Any]] ?? []) }.flatMap { ($0["instances"] as? [[String: Any]] ?? []) }
         XCTAssertEqual(Set(instances.map { $0["sopInstanceUID"] as? String ?? "" }), expected)
         XCTAssertEqual(Set(instances.map { $0["foundBy"] as? String ?? "" }), ["contentScan"])
@@ -136,8 +130,8 @@ final class MediaReadConformanceTests: XCTestCase {
             .map { String($0.dropFirst()) }.filter { $0.hasSuffix(".dcm") && !$0.hasSuffix("notes.dcm") }
         XCTAssertEqual(Set(instances.map { $0["path"] as? String ?? "" }), Set(joliet))
         XCTAssertEqual(joliet.count, 3)
-        XCTAssertEqual(findings(catalog).map { $0["kind"] as? String ?? "" }, ["noDICOMDIR"])
-        XCTAssertEqual(findings(catalog).first?["severity"] as? String, "error")
+        XCTAssertEqual(CatalogJSON.findings(catalog).map { $0["kind"] as? String ?? "" }, ["noDICOMDIR"])
+        XCTAssertEqual(CatalogJSON.findings(catalog).first?["severity"] as? String, "error")
     }
 
     // MARK: Broken offsets
@@ -145,16 +139,10 @@ final class MediaReadConformanceTests: XCTestCase {
     func testWrongOffsetsAndOffsetLoopAreRecoveredAndNamed() throws {
         let python = try Oracles.requirePython()
         let lightbox = try RenderConformanceTests.lightboxBinary()
-        let dcmmkdir = try Oracles.require("dcmmkdir", package: "dcmtk")
         let disc = tmp.appendingPathComponent("disc")
         try run(lightbox, ["synth", "--no-extension", "--patients", "2", "--series", "2", "--images", "2", "--size", "32", "--seed", "3",
                            disc.appendingPathComponent("DICOM").path])
-        let mk = Process()
-        mk.executableURL = URL(fileURLWithPath: dcmmkdir)
-        mk.arguments = ["--recurse", "+I", "-Pgp", "DICOM"]
-        mk.currentDirectoryURL = disc
-        try mk.run(); mk.waitUntilExit()
-        XCTAssertEqual(mk.terminationStatus, 0)
+        try Oracles.makeDICOMDIR(in: disc)
         let intact = try oracleTree(python, disc.appendingPathComponent("DICOMDIR").path)
         for (mode, kind) in [("wrong-offsets", "brokenOffset"), ("loop", "offsetLoop")] {
             let medium = tmp.appendingPathComponent(mode)
@@ -164,16 +152,16 @@ final class MediaReadConformanceTests: XCTestCase {
             XCTAssertEqual(edit.status, 0, edit.stderr)
             let value = try XCTUnwrap((try JSONSerialization.jsonObject(with: Data(edit.stdout.utf8)) as? [String: Any])?["value"] as? Int)
             let start = Date()
-            let (status, catalog) = try ls(lightbox, medium.path)
+            let (status, catalog) = try CatalogJSON.ls(lightbox, medium.path)
             XCTAssertLessThan(Date().timeIntervalSince(start), 60, "bounded time")
             XCTAssertEqual(status, 0)
             // Recovered by record order: everything still comes through the DICOMDIR, as pydicom sees the intact one.
             XCTAssertEqual(tree(catalog, only: "dicomdir"), intact.tree, mode)
-            let named = findings(catalog).first { $0["kind"] as? String == kind }
+            let named = CatalogJSON.findings(catalog).first { $0["kind"] as? String == kind }
             XCTAssertEqual(named?["severity"] as? String, "error", mode)
             XCTAssertEqual(named?["clause"] as? String, "PS3.3 F.3.2.2", mode)
             XCTAssertTrue((named?["message"] as? String ?? "").contains("byte \(value)"), "\(mode): \(String(describing: named))")
-            XCTAssertTrue(findings(catalog).contains { $0["kind"] as? String == "recoveredByOrder" }, mode)
+            XCTAssertTrue(CatalogJSON.findings(catalog).contains { $0["kind"] as? String == "recoveredByOrder" }, mode)
         }
     }
 
@@ -202,20 +190,10 @@ final class MediaReadConformanceTests: XCTestCase {
         XCTAssertEqual(r.status, 0, "\(tool) \(args.joined(separator: " ")): \(r.stderr)")
     }
 
-    private func ls(_ lightbox: String, _ source: String) throws -> (Int32, [String: Any]) {
-        let r = try runCommand(lightbox, ["ls", source, "--json"])
-        let json = (try? JSONSerialization.jsonObject(with: Data(r.stdout.utf8))) as? [String: Any] ?? [:]
-        if json.isEmpty { XCTFail("ls --json \(source): \(r.stderr)") }
-        return (r.status, json)
-    }
-
-    private func patients(_ c: [String: Any]) -> [[String: Any]] { c["patients"] as? [[String: Any]] ?? [] }
-    private func findings(_ c: [String: Any]) -> [[String: Any]] { c["findings"] as? [[String: Any]] ?? [] }
-
     /// The catalogue as a count tree, of the instances found a given way (nil: all).
     private func tree(_ c: [String: Any], only origin: String?) -> Tree {
         var t: Tree = [:]
-        for p in patients(c) {
+        for p in CatalogJSON.patients(c) {
             let id = p["id"] as? String ?? ""
             for s in p["studies"] as? [[String: Any]] ?? [] {
                 for e in s["series"] as? [[String: Any]] ?? [] {

@@ -40,13 +40,13 @@ final class MediaSessionsAndLinksConformanceTests: XCTestCase {
         let rr = try runCommand(isoinfo, ["-R", "-l", "-i", iso]).stdout
         XCTAssertEqual(rr.split(separator: "\n").filter { $0.hasPrefix("l") && $0.contains(" -> ") }.count, 3, rr)
 
-        let (status, catalog) = try ls(lightbox, iso)
+        let (status, catalog) = try CatalogJSON.ls(lightbox, iso)
         XCTAssertEqual(status, 0)
         // Rock Ridge names (with spaces and lowercase), as isoinfo -R lists the files.
-        let paths = Set(instances(catalog).map { $0["path"] as? String ?? "" })
+        let paths = Set(CatalogJSON.instances(catalog).map { $0["path"] as? String ?? "" })
         XCTAssertEqual(paths, Set((1...3).map { "Study Images/Image \($0).dcm" }))
         for n in 1...3 { XCTAssertTrue(rr.contains("Image \(n).dcm"), rr) }
-        let links = findings(catalog).first { $0["kind"] as? String == "linkOutsideMedium" }
+        let links = CatalogJSON.findings(catalog).first { $0["kind"] as? String == "linkOutsideMedium" }
         XCTAssertEqual(Set(links?["files"] as? [String] ?? []),
                        ["Study Images/passwd.dcm -> /etc/passwd", "Study Images/key.dcm -> \(secret.path)/key.dcm", "escape -> ../../../../../etc"])
 
@@ -82,13 +82,13 @@ final class MediaSessionsAndLinksConformanceTests: XCTestCase {
         try FileManager.default.moveItem(atPath: referenced[0], toPath: moved.path)
         try FileManager.default.createSymbolicLink(atPath: referenced[0], withDestinationPath: moved.path)
         try FileManager.default.createSymbolicLink(atPath: medium.appendingPathComponent("ETC").path, withDestinationPath: "/etc")
-        let (status, catalog) = try ls(lightbox, medium.path)
+        let (status, catalog) = try CatalogJSON.ls(lightbox, medium.path)
         XCTAssertEqual(status, 0)
-        XCTAssertEqual(instances(catalog).count, 1)
-        let kinds = Set(findings(catalog).map { $0["kind"] as? String ?? "" })
+        XCTAssertEqual(CatalogJSON.instances(catalog).count, 1)
+        let kinds = Set(CatalogJSON.findings(catalog).map { $0["kind"] as? String ?? "" })
         XCTAssertTrue(kinds.isSuperset(of: ["linkOutsideMedium", "missingFile"]), "\(kinds)")
         let linked = String(referenced[0].dropFirst(medium.path.count + 1))
-        XCTAssertTrue((findings(catalog).first { $0["kind"] as? String == "linkOutsideMedium" }?["files"] as? [String] ?? [])
+        XCTAssertTrue((CatalogJSON.findings(catalog).first { $0["kind"] as? String == "linkOutsideMedium" }?["files"] as? [String] ?? [])
                         .contains("\(linked) -> \(moved.path)"))
         // dcmdump reads the moved file fine: the link, not the file, is what was refused.
         let dcmdump = try Oracles.require("dcmdump", package: "dcmtk")
@@ -116,10 +116,10 @@ final class MediaSessionsAndLinksConformanceTests: XCTestCase {
             .map { String($0.dropFirst(2).dropLast()) })
         XCTAssertEqual(expected.count, 4, found.stdout + found.stderr)
         XCTAssertFalse(expected.contains(String(removed.dropFirst())))
-        let (status, catalog) = try ls(lightbox, iso)
+        let (status, catalog) = try CatalogJSON.ls(lightbox, iso)
         XCTAssertEqual(status, 0)
-        XCTAssertEqual(Set(instances(catalog).map { $0["path"] as? String ?? "" }), expected)
-        XCTAssertFalse(findings(catalog).contains { $0["kind"] as? String == "unreadSession" })
+        XCTAssertEqual(Set(CatalogJSON.instances(catalog).map { $0["path"] as? String ?? "" }), expected)
+        XCTAssertFalse(CatalogJSON.findings(catalog).contains { $0["kind"] as? String == "unreadSession" })
     }
 
     func testBlockCopyOfAMultisessionDiscNamesTheSessionItCannotRead() throws {
@@ -146,10 +146,10 @@ final class MediaSessionsAndLinksConformanceTests: XCTestCase {
         // genisoimage's isoinfo finds session 2 at block M and both sessions' files in it.
         let second = try runCommand(isoinfo, ["-R", "-f", "-T", "\(m)", "-i", padded]).stdout
         XCTAssertEqual(second.split(separator: "\n").filter { $0.hasPrefix("/DICOM/S") && $0.contains("/IMG") }.count, 4, second)
-        let (status, catalog) = try ls(lightbox, padded)
+        let (status, catalog) = try CatalogJSON.ls(lightbox, padded)
         XCTAssertEqual(status, 0)
-        XCTAssertEqual(instances(catalog).count, 2, "libcdio reads the first session")
-        let session = findings(catalog).first { $0["kind"] as? String == "unreadSession" }
+        XCTAssertEqual(CatalogJSON.instances(catalog).count, 2, "libcdio reads the first session")
+        let session = CatalogJSON.findings(catalog).first { $0["kind"] as? String == "unreadSession" }
         XCTAssertEqual(session?["severity"] as? String, "warning")
         XCTAssertTrue((session?["message"] as? String ?? "").contains("block \(m)"), "\(session ?? [:])")
         let check = try runCommand(lightbox, ["check", padded, "--json"])
@@ -163,17 +163,4 @@ final class MediaSessionsAndLinksConformanceTests: XCTestCase {
         XCTAssertEqual(r.status, 0, "\(tool) \(args.joined(separator: " ")): \(r.stderr)")
     }
 
-    private func ls(_ lightbox: String, _ source: String) throws -> (Int32, [String: Any]) {
-        let r = try runCommand(lightbox, ["ls", source, "--json"])
-        let json = (try? JSONSerialization.jsonObject(with: Data(r.stdout.utf8))) as? [String: Any] ?? [:]
-        if json.isEmpty { XCTFail("ls --json \(source): \(r.stderr)") }
-        return (r.status, json)
-    }
-
-    private func findings(_ c: [String: Any]) -> [[String: Any]] { c["findings"] as? [[String: Any]] ?? [] }
-
-    private func instances(_ c: [String: Any]) -> [[String: Any]] {
-        (c["patients"] as? [[String: Any]] ?? []).flatMap { $0["studies"] as? [[String: Any]] ?? [] }
-            .flatMap { $0["series"] as? [[String: Any]] ?? [] }.flatMap { $0["instances"] as? [[String: Any]] ?? [] }
-    }
 }

@@ -20,18 +20,12 @@ final class UDFReadConformanceTests: XCTestCase {
     func testGenisoimageUDFImageWithDICOMDIRImportsCompletely() throws {
         let lightbox = try RenderConformanceTests.lightboxBinary()
         let genisoimage = try Oracles.require("genisoimage", package: "genisoimage")
-        let dcmmkdir = try Oracles.require("dcmmkdir", package: "dcmtk")
         let dcmdump = try Oracles.require("dcmdump", package: "dcmtk")
         let udfinfo = try Oracles.require("udfinfo", package: "udftools")
         let disc = tmp.appendingPathComponent("disc")
         try run(lightbox, ["synth", "--no-extension", "--patients", "2", "--series", "2", "--images", "2", "--size", "32", "--seed", "5",
                            disc.appendingPathComponent("DICOM").path])
-        let mk = Process()
-        mk.executableURL = URL(fileURLWithPath: dcmmkdir)
-        mk.arguments = ["--recurse", "+I", "-Pgp", "DICOM"]
-        mk.currentDirectoryURL = disc
-        try mk.run(); mk.waitUntilExit()
-        XCTAssertEqual(mk.terminationStatus, 0, "dcmmkdir")
+        try Oracles.makeDICOMDIR(in: disc)
         let sources = try dumps(dcmdump, Oracles.files(under: disc.appendingPathComponent("DICOM")))
         XCTAssertEqual(sources.count, 8)
         let iso = tmp.appendingPathComponent("udf.iso").path
@@ -152,17 +146,11 @@ final class UDFReadConformanceTests: XCTestCase {
         let mkudffs = try Oracles.require("mkudffs", package: "udftools")
         let udfinfo = try Oracles.require("udfinfo", package: "udftools")
         let udfclient = try Oracles.require("udfclient", package: "udfclient")
-        let dcmmkdir = try Oracles.require("dcmmkdir", package: "dcmtk")
         let dcmdump = try Oracles.require("dcmdump", package: "dcmtk")
         let disc = tmp.appendingPathComponent("disc")
         try run(lightbox, ["synth", "--no-extension", "--patients", "2", "--series", "2", "--images", "2", "--size", "32", "--seed", "21",
                            disc.appendingPathComponent("DICOM").path])
-        let mk = Process()
-        mk.executableURL = URL(fileURLWithPath: dcmmkdir)
-        mk.arguments = ["--recurse", "+I", "-Pgp", "DICOM"]
-        mk.currentDirectoryURL = disc
-        try mk.run(); mk.waitUntilExit()
-        XCTAssertEqual(mk.terminationStatus, 0, "dcmmkdir")
+        try Oracles.makeDICOMDIR(in: disc)
         try Data("Made by UDFReadConformanceTests\r\n".utf8).write(to: disc.appendingPathComponent("README.TXT"))
         let sources = try dumps(dcmdump, Oracles.files(under: disc.appendingPathComponent("DICOM")))
         let authored = Set(Oracles.files(under: disc).map { relative($0, to: disc) })

@@ -40,17 +40,6 @@ public enum CheckReportHTML {
         """
     }
 
-    static func esc(_ s: String) -> String {
-        var out = ""
-        for c in s {
-            switch c {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            default: out.append(c)
-            }
-        }
-        return out
-    }
+    /// HTML text, escaped as the PDI pages escape theirs.
+    static func esc(_ s: String) -> String { PDIText.html(s) }
 }

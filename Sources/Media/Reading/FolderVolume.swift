@@ -23,16 +23,26 @@ public struct FolderVolume: MediaVolume {
         realRoot = Self.realPath(root) ?? root
     }
 
-    public func entries() throws(MediaVolumeError) -> [MediaEntry] {
-        var out: [MediaEntry] = [], links: [MediaSymbolicLink] = []
-        try list("", into: &out, links: &links)
-        return out
+    public func entries() throws(MediaVolumeError) -> [MediaEntry] { try listing().entries }
+
+    public var symbolicLinks: [MediaSymbolicLink] { (try? listing().links) ?? [] }
+
+    /// The folder is walked once, on first use; entries and links come from the same walk.
+    private let walked = WalkCache()
+
+    private final class WalkCache: @unchecked Sendable {
+        let lock = NSLock()
+        var result: (entries: [MediaEntry], links: [MediaSymbolicLink])?
     }
 
-    public var symbolicLinks: [MediaSymbolicLink] {
+    private func listing() throws(MediaVolumeError) -> (entries: [MediaEntry], links: [MediaSymbolicLink]) {
+        walked.lock.lock()
+        defer { walked.lock.unlock() }
+        if let done = walked.result { return done }
         var out: [MediaEntry] = [], links: [MediaSymbolicLink] = []
-        try? list("", into: &out, links: &links)
-        return links
+        try list("", into: &out, links: &links)
+        walked.result = (out, links)
+        return (out, links)
     }
 
     private func list(_ relative: String, into out: inout [MediaEntry], links: inout [MediaSymbolicLink]) throws(MediaVolumeError) {
