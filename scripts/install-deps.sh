@@ -13,6 +13,8 @@ APT_PACKAGES=(
   libcairo2-dev libisoburn-dev libiso9660-dev libcdio-dev libudf-dev pkg-config
   # Oracles nobody here wrote
   dcmtk dicom3tools xorriso genisoimage udftools udfclient libcdio-utils poppler-utils chromium orthanc
+  # 7-Zip (7zz) lists and extracts UDF 2.50/2.60 images (#19)
+  7zip
   # Fonts (Latin and CJK), found through fontconfig
   fonts-dejavu-core fonts-wqy-microhei fontconfig
   # Benchmarks and tooling

@@ -34,6 +34,8 @@ public struct ApplicationProfile: Codable, Sendable, Equatable {
     public var sopClasses: [String]
     /// The physical format and file system (PS3.12).
     public var fileSystem: String
+    /// The file systems the medium may carry (PS3.12), the default first; empty for MIME.
+    public var fileSystems: [MediaFileSystem]
     public var fileSystemReference: String
     public var notes: [String]
 

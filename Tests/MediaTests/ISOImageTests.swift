@@ -118,11 +118,11 @@ final class ISOImageTests: MediaOutputTestCase {
         let staged = tmp.appendingPathComponent("STAGE")
         try StagedFixture.write(to: staged)
         let target = path("NOPE/disc.iso")
-        assertThrows(ISOImageError.targetFolderMissing(folder: path("NOPE"))) {
+        assertThrows(DiscImageError.targetFolderMissing(folder: path("NOPE"))) {
             try ISOImageWriter(options: ISOImageOptions(volumeID: "X")).write(folder: staged.path, to: target)
         }
         XCTAssertFalse(FileManager.default.fileExists(atPath: path("NOPE")))
-        XCTAssertTrue(ISOImageError.targetFolderMissing(folder: "/x").description.contains("create it"))
+        XCTAssertTrue(DiscImageError.targetFolderMissing(folder: "/x").description.contains("create it"))
     }
 
     func testRefusesNamesLibisofsWouldMangle() throws {
@@ -147,7 +147,7 @@ final class ISOImageTests: MediaOutputTestCase {
         let deep = tmp.appendingPathComponent("DEEP")
         let nine = (1...8).map { "D\($0)" }.joined(separator: "/")
         try FileManager.default.createDirectory(at: deep.appendingPathComponent(nine), withIntermediateDirectories: true)
-        assertThrows(ISOImageError.nonConformantName(path: deep.appendingPathComponent(nine).path, reason: "is at directory level 9 (ISO 9660 allows 8)")) {
+        assertThrows(DiscImageError.nonConformantName(path: deep.appendingPathComponent(nine).path, reason: "is at directory level 9 (ISO 9660 allows 8)")) {
             try writer.write(folder: deep.path, to: path("d.iso"))
         }
     }
@@ -155,14 +155,14 @@ final class ISOImageTests: MediaOutputTestCase {
     func testVolumeIDAndSourceErrors() throws {
         let staged = tmp.appendingPathComponent("STAGE")
         try StagedFixture.write(to: staged)
-        assertThrows(ISOImageError.invalidVolumeID("MY DISC", reason: "contains \" \"; a Level 1 Volume Identifier allows only A–Z, 0–9 and _")) {
+        assertThrows(DiscImageError.invalidVolumeID("MY DISC", reason: "contains \" \"; a Level 1 Volume Identifier allows only A–Z, 0–9 and _")) {
             try ISOImageWriter(options: ISOImageOptions(volumeID: "MY DISC")).write(folder: staged.path, to: path("v.iso"))
         }
         let writer = ISOImageWriter(options: ISOImageOptions(volumeID: "X"))
-        assertThrows(ISOImageError.sourceMissing(path: path("ABSENT"))) { try writer.write(folder: path("ABSENT"), to: path("v.iso")) }
-        assertThrows(ISOImageError.targetIsDirectory(path: staged.path)) { try writer.write(folder: staged.path, to: staged.path) }
+        assertThrows(DiscImageError.sourceMissing(path: path("ABSENT"))) { try writer.write(folder: path("ABSENT"), to: path("v.iso")) }
+        assertThrows(DiscImageError.targetIsDirectory(path: staged.path)) { try writer.write(folder: staged.path, to: staged.path) }
         try FileManager.default.createSymbolicLink(atPath: staged.appendingPathComponent("GONE").path, withDestinationPath: path("nothing"))
-        assertThrows(ISOImageError.sourceUnreadable(path: staged.appendingPathComponent("GONE").path, reason: "a symbolic link to a missing file")) {
+        assertThrows(DiscImageError.sourceUnreadable(path: staged.appendingPathComponent("GONE").path, reason: "a symbolic link to a missing file")) {
             try writer.write(folder: staged.path, to: path("v.iso"))
         }
         XCTAssertFalse(FileManager.default.fileExists(atPath: path("v.iso")))
@@ -183,7 +183,7 @@ final class ISOImageTests: MediaOutputTestCase {
         try Data(count: 5 << 20).write(to: staged.appendingPathComponent("DICOM/BIG"))
         let cancel = MediaCancellation()
         var calls = 0
-        assertThrows(ISOImageError.cancelled(path: path("x.iso"))) {
+        assertThrows(DiscImageError.cancelled(path: path("x.iso"))) {
             try ISOImageWriter(options: ISOImageOptions(volumeID: "X")).write(folder: staged.path, to: path("x.iso"), cancellation: cancel) { _ in
                 calls += 1
                 cancel.cancel()
@@ -214,7 +214,7 @@ final class ISOImageTests: MediaOutputTestCase {
         }
         XCTAssertFalse(FileManager.default.fileExists(atPath: target))
         // ENOSPC met while writing maps to the same error.
-        guard case .noSpace = ISOImageWriter.writeError(ENOSPC, path: target, needed: 1) else { return XCTFail() }
+        guard case .noSpace = DurableImageFile.writeError(ENOSPC, path: target, needed: 1) else { return XCTFail() }
     }
 
     func testReaderErrors() throws {

@@ -86,7 +86,7 @@ final class UDFDescriptorTests: XCTestCase {
         aed.replaceSubrange(20..<24, with: le32(8))
         aed.replaceSubrange(24..<32, with: le32(100) + le32(60))
         var asked: [UInt64] = []
-        let layout = try UDFDescriptors.layout(fe, partitionStart: 257, imageBlocks: 1000) { lba in asked.append(lba); return aed }
+        let layout = try UDFDescriptors.layout(fe, partition: 0, map: .single(start: 257), imageBlocks: 1000) { lba in asked.append(lba); return aed }
         XCTAssertEqual(asked, [307])
         XCTAssertEqual(layout.size, 6244)
         guard case .extents(let extents) = layout.data else { return XCTFail("\(layout)") }
@@ -97,28 +97,51 @@ final class UDFDescriptorTests: XCTestCase {
     func testLongAndEmbeddedDescriptors() throws {
         let long = le32(5000) + le32(20) + [0, 0] + [UInt8](repeating: 0, count: 6)
         let layout = try UDFDescriptors.layout(XCTUnwrap(parse(entry(adKind: 1, length: 5000, ads: long))),
-                                               partitionStart: 100, imageBlocks: 1000) { _ in nil }
+                                               partition: 0, map: .single(start: 100), imageBlocks: 1000) { _ in nil }
         guard case .extents(let extents) = layout.data else { return XCTFail("\(layout)") }
         XCTAssertEqual(extents.map { $0.lba }, [120])
         let embedded = try UDFDescriptors.layout(XCTUnwrap(parse(entry(adKind: 3, length: 5, ads: Array("hello world".utf8)))),
-                                                 partitionStart: 0, imageBlocks: 10) { _ in nil }
+                                                 partition: 0, map: .single(start: 0), imageBlocks: 10) { _ in nil }
         guard case .embedded(let bytes) = embedded.data else { return XCTFail("\(embedded)") }
         XCTAssertEqual(bytes, Array("hello".utf8))
     }
 
+    /// A Metadata Partition (UDF 2.60 §2.2.10): its blocks are the Metadata File's extents, here
+    /// two pieces of the physical partition, so one folder extent that spans both is split.
+    func testMetadataPartitionBlocksMapThroughTheMetadataFile() throws {
+        let map = UDFVolumeMap(partitions: [.physical(start: 300, length: 1000), .metadata(extents: [(332, 4), (400, 8)])],
+                               revision: 0x0250, root: (1, 2))
+        XCTAssertEqual(map.resolve(partition: 1, block: 0)?.lba, 332)
+        XCTAssertEqual(map.resolve(partition: 1, block: 3)?.contiguous, 1)
+        XCTAssertEqual(map.resolve(partition: 1, block: 4)?.lba, 400)
+        XCTAssertNil(map.resolve(partition: 1, block: 12))
+        XCTAssertNil(map.resolve(partition: 2, block: 0))
+        // short_ad in the entry's own (metadata) partition: 3 blocks from metadata block 2.
+        let folder = try XCTUnwrap(parse(entry(length: 6144, ads: le32(6144) + le32(2))))
+        let layout = try UDFDescriptors.layout(folder, partition: 1, map: map, imageBlocks: 2000) { _ in nil }
+        guard case .extents(let extents) = layout.data else { return XCTFail("\(layout)") }
+        XCTAssertEqual(extents.map { $0.lba }, [334, 400])
+        XCTAssertEqual(extents.map { $0.length }, [4096, 2048])
+        // long_ad naming partition 0 from an entry in the metadata partition: physical blocks.
+        let file = try XCTUnwrap(parse(entry(adKind: 1, length: 100, ads: le32(100) + le32(7) + [0, 0] + [UInt8](repeating: 0, count: 6))))
+        let data = try UDFDescriptors.layout(file, partition: 1, map: map, imageBlocks: 2000) { _ in nil }
+        guard case .extents(let d) = data.data else { return XCTFail("\(data)") }
+        XCTAssertEqual(d.map { $0.lba }, [307])
+    }
+
     func testExtentsOutsideTheImageOrTooShortAreRefused() throws {
         let outside = try XCTUnwrap(parse(entry(length: 4096, ads: le32(4096) + le32(999))))
-        XCTAssertThrowsError(try UDFDescriptors.layout(outside, partitionStart: 0, imageBlocks: 1000) { _ in nil })
+        XCTAssertThrowsError(try UDFDescriptors.layout(outside, partition: 0, map: .single(start: 0), imageBlocks: 1000) { _ in nil })
         let short = try XCTUnwrap(parse(entry(length: 10_000, ads: le32(4096) + le32(10))))
-        XCTAssertThrowsError(try UDFDescriptors.layout(short, partitionStart: 0, imageBlocks: 1000) { _ in nil })
+        XCTAssertThrowsError(try UDFDescriptors.layout(short, partition: 0, map: .single(start: 0), imageBlocks: 1000) { _ in nil })
         let missingContinuation = try XCTUnwrap(parse(entry(length: 10, ads: le32(3 << 30 | 2048) + le32(5))))
-        XCTAssertThrowsError(try UDFDescriptors.layout(missingContinuation, partitionStart: 0, imageBlocks: 1000) { _ in nil })
+        XCTAssertThrowsError(try UDFDescriptors.layout(missingContinuation, partition: 0, map: .single(start: 0), imageBlocks: 1000) { _ in nil })
         // A continuation that points at itself stops after the cap instead of looping.
         var selfLoop = [UInt8](repeating: 0, count: 2048)
         selfLoop[0] = 2; selfLoop[1] = 1
         selfLoop.replaceSubrange(20..<24, with: le32(8))
         selfLoop.replaceSubrange(24..<32, with: le32(3 << 30 | 2048) + le32(5))
-        XCTAssertThrowsError(try UDFDescriptors.layout(missingContinuation, partitionStart: 0, imageBlocks: 1000) { _ in selfLoop })
+        XCTAssertThrowsError(try UDFDescriptors.layout(missingContinuation, partition: 0, map: .single(start: 0), imageBlocks: 1000) { _ in selfLoop })
     }
 
     // MARK: Symbolic links (4/14.16)

@@ -10,6 +10,9 @@ public enum BurnError: Error, CustomStringConvertible, Equatable {
     case verificationFailed(volume: String, problems: [String])
     case volumeTooLarge(volume: Int, bytes: Int64, capacity: Int64)
     case cancelled
+    /// The file system asked for is not one the profile allows (PS3.12), or the output needs an
+    /// image and the profile has none.
+    case fileSystemNotAllowed(profile: String, asked: String, allowed: [String])
 
     public var description: String {
         switch self {
@@ -28,6 +31,9 @@ public enum BurnError: Error, CustomStringConvertible, Equatable {
         case .volumeTooLarge(let v, let b, let c):
             return "volume \(v) holds \(b / 1_000_000) MB, more than the medium's \(c / 1_000_000) MB; use --capacity to give a smaller size per volume"
         case .cancelled: return "cancelled; nothing was left under the output name"
+        case .fileSystemNotAllowed(let p, let a, let allowed):
+            return allowed.isEmpty ? "\(p) has no disc file system; choose a CD, DVD or BD profile for \(a)"
+                : "\(p) does not allow \(a) on its medium (PS3.12); it allows \(allowed.joined(separator: ", "))"
         }
     }
 }

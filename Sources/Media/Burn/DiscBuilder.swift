@@ -12,8 +12,9 @@ import Foundation
 /// written into the inputs, and no partial output is left under a final name.
 public struct DiscBuilder: Sendable {
     public enum Output: Sendable, Equatable {
-        /// ISO 9660 image file(s): `disc.iso`, or `disc-1.iso`, `disc-2.iso`, … for several volumes.
-        case isoImage(path: String)
+        /// Image file(s) in the profile's file system (ISO 9660 or UDF): `disc.iso`, or
+        /// `disc-1.iso`, `disc-2.iso`, … for several volumes.
+        case image(path: String)
         /// A mounted USB stick or any folder (PS3.12 Annex R): refuses a non-empty folder unless
         /// `append`.
         case usb(folder: String, append: Bool)
@@ -32,8 +33,13 @@ public struct DiscBuilder: Sendable {
         public var invent = false
         /// Usable bytes per volume; nil: the profile's capacity.
         public var capacityBytes: Int64?
-        /// Joliet names as well (DVD/BD only; never on CD).
+        /// Joliet names as well (ISO 9660 on DVD only; never on CD).
         public var joliet = false
+        /// The file system of images and discs; nil: the profile's first (PS3.12; e.g. UDF 2.60
+        /// for STD-GEN-BD). Must be one the profile lists.
+        public var fileSystem: MediaFileSystem?
+        /// With UDF: an ISO 9660 bridge over the same files, for readers without UDF.
+        public var bridge = true
         public var institution = ""
         public var version = "0.1.0"
         /// Web content (INDEX.HTM, IHE_PDI/); nil for "DICOM ONLY".
@@ -94,9 +100,9 @@ public struct DiscBuilder: Sendable {
             report.rejections += staged.failures
             let location: String
             switch output {
-            case .isoImage(let path):
+            case .image(let path):
                 location = Self.volumePath(path, volume.number, of: volume.count)
-                try writeISO(staged, to: location, progress: progress, cancel: cancel)
+                try writeImage(staged, to: location, progress: progress, cancel: cancel)
             case .usb(let folder, let append):
                 location = folder
                 try writeFolder(staged, to: folder, append: append, progress: progress, cancel: cancel)
@@ -147,10 +153,24 @@ public struct DiscBuilder: Sendable {
         return base + "-\(n)" + (ext.isEmpty ? "" : "." + ext)
     }
 
+    /// The file system images and discs get: the one asked for, else the profile's default.
+    public var imageFileSystem: MediaFileSystem? {
+        options.fileSystem ?? options.profile.fileSystems.first { $0 != .fat }
+    }
+
     func checkOutput(_ output: Output) throws {
         let fm = FileManager.default
+        if case .usb = output {} else {
+            guard let fs = imageFileSystem, fs != .fat else {
+                throw BurnError.fileSystemNotAllowed(profile: options.profile.id, asked: options.fileSystem?.title ?? "an image",
+                                                     allowed: options.profile.fileSystems.map(\.title))
+            }
+            if let asked = options.fileSystem, !options.profile.fileSystems.contains(asked) {
+                throw BurnError.fileSystemNotAllowed(profile: options.profile.id, asked: asked.title, allowed: options.profile.fileSystems.map(\.title))
+            }
+        }
         switch output {
-        case .isoImage(let path):
+        case .image(let path):
             let folder = (path as NSString).deletingLastPathComponent
             var isDir: ObjCBool = false
             guard fm.fileExists(atPath: folder.isEmpty ? "." : folder, isDirectory: &isDir), isDir.boolValue else {
@@ -194,14 +214,22 @@ public struct DiscBuilder: Sendable {
         return path
     }
 
-    /// ISO 9660 image: written under a temporary name next to the final one, read back through
-    /// libcdio and verified, then renamed.
-    func writeISO(_ staged: FileSetStager.Result, to path: String, progress: BurnProgressHandler?, cancel: MediaCancellation) throws {
+    /// The writer for the volume's image: ISO 9660 (Level 1, Joliet only off CD) or UDF with its bridge.
+    func imageWriter(for staged: FileSetStager.Result) -> (any DiscImageWriter, MediaFileSystem) {
+        let fs = imageFileSystem ?? .iso9660Level1
+        if let revision = fs.udfRevision {
+            return (UDFImageWriter(options: UDFImageOptions(revision: revision, volumeID: staged.plan.fileSetID, bridge: options.bridge)), fs)
+        }
+        return (ISOImageWriter(options: ISOImageOptions(volumeID: staged.plan.fileSetID, joliet: options.joliet && fs == .iso9660)), fs)
+    }
+
+    /// An image (ISO 9660 or UDF): written under a temporary name next to the final one, read back
+    /// through the reader `import` uses and verified, then renamed.
+    func writeImage(_ staged: FileSetStager.Result, to path: String, progress: BurnProgressHandler?, cancel: MediaCancellation) throws {
         let folder = (path as NSString).deletingLastPathComponent
         let temp = (folder.isEmpty ? "" : folder + "/") + ".\((path as NSString).lastPathComponent).partial-\(getpid())"
         defer { unlink(temp) }
-        let writer = ISOImageWriter(options: ISOImageOptions(volumeID: staged.plan.fileSetID,
-                                                             joliet: options.joliet && !options.profile.medium.uppercased().hasPrefix("CD")))
+        let (writer, fileSystem) = imageWriter(for: staged)
         if let capacity = options.capacityBytes ?? options.profile.capacityBytes {
             let size = try writer.imageSize(folder: staged.root)
             if size > capacity { throw BurnError.volumeTooLarge(volume: staged.plan.number, bytes: size, capacity: capacity) }
@@ -212,10 +240,7 @@ public struct DiscBuilder: Sendable {
                                    bytes: p.bytesWritten, totalBytes: p.totalBytes))
         }
         if cancel.isCancelled { throw BurnError.cancelled }
-        let volume = try ISOVolume(imagePath: temp)
-        var problems = MediaVerifier().verify(volume, staged: staged, expectVolumeID: true, progress: progress, cancel: cancel)
-        if !volume.isLevel1 { problems += volume.level1Problems.map { "not ISO 9660 Level 1: \($0)" } }
-        if volume.hasRockRidge { problems.append("the image has Rock Ridge records; PS3.12 Annex F wants plain ISO 9660") }
+        let problems = try ImageVerifier(fileSystem: fileSystem, bridge: options.bridge).verify(temp, staged: staged, progress: progress, cancel: cancel)
         if cancel.isCancelled { throw BurnError.cancelled }
         guard problems.isEmpty else { throw BurnError.verificationFailed(volume: path, problems: problems) }
         guard rename(temp, path) == 0 else { throw BurnError.cannotWrite(path: path, reason: String(cString: strerror(errno))) }
@@ -242,16 +267,16 @@ public struct DiscBuilder: Sendable {
         guard problems.isEmpty else { throw BurnError.verificationFailed(volume: folder, problems: problems) }
     }
 
-    /// An optical disc: the ISO image is made and verified in the work folder, then burnt; the
+    /// An optical disc (BD-R through libburn as well): the image is made and verified in the work folder, then burnt; the
     /// drive checks the medium first and compares the disc with the image afterwards.
     func burnDisc(_ staged: FileSetStager.Result, device: String, work: String, progress: BurnProgressHandler?,
                   cancel: MediaCancellation) throws {
-        let image = work + "/VOL\(staged.plan.number).ISO"
+        let image = work + "/VOL\(staged.plan.number).IMG"
         defer { unlink(image) }
-        try writeISO(staged, to: image, progress: progress, cancel: cancel)
+        try writeImage(staged, to: image, progress: progress, cancel: cancel)
         let number = staged.plan.number
         do {
-            try OpticalDrive(device: device).burn(image: image, cancellation: cancel) { p in
+            try OpticalDrive(device: device).burn(image: image, pad: imageFileSystem?.udfRevision == nil, cancellation: cancel) { p in
                 progress?(BurnProgress(phase: .writing, volume: number, done: 0, total: 0, bytes: p.bytesWritten, totalBytes: p.totalBytes))
             }
         } catch {

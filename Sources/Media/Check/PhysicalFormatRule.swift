@@ -2,10 +2,13 @@
 /// (ECMA-119 §7.5: 8.3 d-characters, at most 8 levels), and the Volume Identifier is present and
 /// made of d-characters (ECMA-119 §8.4.6: A–Z, 0–9, _; at most 32).
 ///
-/// A UDF image (read as `UDFVolume`) is judged by the profile: DVD (PS3.12 Annex P) allows UDF
-/// 1.02–2.01, so nothing is said; a CD profile (Annex F) requires ISO 9660 Level 1, so a UDF image
-/// without an ISO 9660 tree is an error, and the ISO 9660 tree of a UDF bridge image is checked as
-/// above. Without a profile the UDF image is not judged.
+/// The file system is judged by the profile's `fileSystems`:
+/// - a CD profile (Annex F) requires ISO 9660 Level 1, so a UDF image without an ISO 9660 tree is
+///   an error, and the ISO 9660 tree of a UDF bridge image is checked as above;
+/// - DVD (Annex P) allows UDF 1.02–2.01 or ISO 9660;
+/// - BD (Annex X) requires UDF 2.50 or 2.60: an ISO 9660-only image, or UDF of another revision,
+///   is an error.
+/// Without a profile the file system is not judged.
 struct PhysicalFormatRule: CheckRule {
     /// The PS3.11 profile applied (given or inferred); nil when unknown.
     var profile: ApplicationProfile? = nil
@@ -18,11 +21,40 @@ struct PhysicalFormatRule: CheckRule {
     func check(_ context: CheckContext) -> [CheckFinding] {
         if let udf = context.source.volume as? UDFVolume { return checkUDF(udf) }
         guard let iso = context.source.volume as? ISOVolume else { return [] }
-        return checkISO9660(iso)
+        return checkISO9660(iso) + udfRequired(iso)
+    }
+
+    /// UDF revisions the profile allows: those listed, or 1.02–2.01 when it lists UDF 2.01 (Annex P).
+    static func allows(_ revision: UInt16, _ listed: [UInt16]) -> Bool {
+        guard let top = listed.max() else { return false }
+        return top <= 0x0201 ? (0x0102...0x0201).contains(revision) : listed.contains(revision)
+    }
+
+    /// An ISO 9660 image for a profile that requires UDF (BD, DVD-RAM).
+    private func udfRequired(_ iso: ISOVolume) -> [CheckFinding] {
+        guard let profile, !profile.fileSystems.isEmpty, !profile.fileSystems.contains(where: \.isISO9660) else { return [] }
+        let wanted = profile.fileSystems.filter { $0.udfRevision != nil }.map(\.title).joined(separator: " or ")
+        let unread = VolumeRecognition.read(iso.imagePath).hasUDF
+        return [CheckFinding(.error, unread ? "udfUnreadable" : "noUDF",
+                             unread ? "The disc has a UDF file system that cannot be read, so only its ISO 9660 tree was checked; a \(profile.id) disc must carry \(wanted)."
+                                    : "The disc holds only an ISO 9660 file system, but a \(profile.id) disc must carry \(wanted); Blu-ray readers built for DICOM discs may not open it.",
+                             clause: profile.fileSystemReference)]
     }
 
     private func checkUDF(_ udf: UDFVolume) -> [CheckFinding] {
-        guard isCDProfile, let profile else { return [] }
+        guard let profile else { return [] }
+        let listed = profile.fileSystems.compactMap(\.udfRevision)
+        if !listed.isEmpty {
+            guard let revision = udf.revision, Self.allows(revision, listed) else {
+                let found = udf.revision.map { "UDF " + UDFImageOptions.text($0) } ?? "UDF of no stated revision"
+                let wanted = listed.max()! <= 0x0201 ? "UDF 1.02–2.01" : listed.sorted().map { "UDF " + UDFImageOptions.text($0) }.joined(separator: " or ")
+                return [CheckFinding(.error, "udfRevision",
+                                     "The disc's file system is \(found), but a \(profile.id) disc must use \(wanted).",
+                                     clause: profile.fileSystemReference)]
+            }
+            return []
+        }
+        guard isCDProfile else { return [] }
         if VolumeRecognition.read(udf.imagePath).hasISO9660, let bridge = try? ISOVolume(imagePath: udf.imagePath) {
             return checkISO9660(bridge)
         }

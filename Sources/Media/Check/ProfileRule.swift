@@ -20,8 +20,11 @@ struct ProfileRule: CheckRule {
     /// the most files, preferring the first in that order on ties.
     static func infer(_ context: CheckContext, from catalog: ProfileCatalog) -> ApplicationProfile? {
         let isImage = context.source.volume.volumeID != nil
-        // A UDF volume is a DVD (PS3.12 Annex P) before a CD, which must carry ISO 9660 (Annex F).
-        let order = context.source.volume is UDFVolume ? ["STD-GEN-DVD-JPEG", "STD-GEN-DVD-J2K", "STD-GEN-CD"]
+        // A UDF 2.50/2.60 volume is a Blu-ray disc (PS3.12 Annex X); an older UDF volume a DVD
+        // (Annex P) before a CD, which must carry ISO 9660 (Annex F).
+        let udf = context.source.volume as? UDFVolume
+        let order = (udf?.revision ?? 0) >= 0x0250 ? ["STD-GEN-BD", "STD-GEN-BD-JPEG", "STD-GEN-BD-J2K"]
+            : udf != nil ? ["STD-GEN-DVD-JPEG", "STD-GEN-DVD-J2K", "STD-GEN-CD"]
             : isImage ? ["STD-GEN-CD", "STD-GEN-DVD-JPEG", "STD-GEN-DVD-J2K"] : ["STD-GEN-CD", "STD-GEN-USB-JPEG", "STD-GEN-USB-J2K"]
         let candidates = order.compactMap { catalog.profile($0) }
         let syntaxes = transferSyntaxes(context).map(\.uid)

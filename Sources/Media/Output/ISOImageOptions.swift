@@ -25,7 +25,7 @@ public struct ISOImageOptions: Sendable, Equatable {
 }
 
 /// What `ISOImageWriter.write` produced.
-public struct ISOImageSummary: Sendable, Equatable {
+public struct DiscImageSummary: Sendable, Equatable {
     public var path: String
     /// Image size in bytes (a multiple of 2048).
     public var bytes: Int64

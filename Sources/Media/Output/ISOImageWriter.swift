@@ -22,8 +22,6 @@ public struct ISOImageWriter: Sendable {
     public var options: ISOImageOptions
     /// Bytes per `write(2)`.
     static let chunkSize = 1 << 20
-    /// Written bytes handed to the kernel for write-back at a time (`sync_file_range`).
-    static let writebackStep: Int64 = 32 << 20
 
     public init(options: ISOImageOptions) { self.options = options }
 
@@ -31,16 +29,16 @@ public struct ISOImageWriter: Sendable {
     /// - Parameters:
     ///   - cancellation: checked between 1 MiB chunks; when set, throws `.cancelled`.
     ///   - progress: called on the calling thread after each chunk and once at the end.
-    /// - Throws: `ISOImageError`; the image path is removed first.
+    /// - Throws: `DiscImageError`; the image path is removed first.
     @discardableResult
     public func write(folder: String, to imagePath: String, cancellation: MediaCancellation? = nil,
-                      progress: ((MediaProgress) -> Void)? = nil) throws(ISOImageError) -> ISOImageSummary {
+                      progress: ((MediaProgress) -> Void)? = nil) throws(DiscImageError) -> DiscImageSummary {
         let tree = try prepare(folder: folder, imagePath: imagePath)
         do {
             return try Libisofs.withLibrary {
                 try Self.writeLocked(tree: tree, options: options, imagePath: imagePath, cancellation: cancellation, progress: progress)
             }
-        } catch let e as ISOImageError {
+        } catch let e as DiscImageError {
             throw e
         } catch {
             throw .writeFailed(path: imagePath, reason: "\(error)")
@@ -49,7 +47,7 @@ public struct ISOImageWriter: Sendable {
 
     /// The size in bytes the image of `folder` will have, without writing it (for capacity checks
     /// and splitting).
-    public func imageSize(folder: String) throws(ISOImageError) -> Int64 {
+    public func imageSize(folder: String) throws(DiscImageError) -> Int64 {
         let tree = try Self.checkedTree(folder)
         try Self.checkVolumeID(options.volumeID)
         do {
@@ -58,39 +56,24 @@ public struct ISOImageWriter: Sendable {
                 defer { session.close(cancel: true) }
                 return session.size
             }
-        } catch let e as ISOImageError { throw e } catch { throw .library(operation: "size", message: "\(error)") }
+        } catch let e as DiscImageError { throw e } catch { throw .library(operation: "size", message: "\(error)") }
     }
 
     // MARK: Checks before writing
 
-    private func prepare(folder: String, imagePath: String) throws(ISOImageError) -> StagedTree {
+    private func prepare(folder: String, imagePath: String) throws(DiscImageError) -> StagedTree {
         try Self.checkVolumeID(options.volumeID)
-        let targetFolder = (imagePath as NSString).deletingLastPathComponent
-        var isDir: ObjCBool = false
-        let folderPath = targetFolder.isEmpty ? "." : targetFolder
-        guard FileManager.default.fileExists(atPath: folderPath, isDirectory: &isDir), isDir.boolValue else {
-            throw .targetFolderMissing(folder: folderPath)
-        }
-        if FileManager.default.fileExists(atPath: imagePath, isDirectory: &isDir), isDir.boolValue {
-            throw .targetIsDirectory(path: imagePath)
-        }
+        try DurableImageFile.checkTarget(imagePath)
         return try Self.checkedTree(folder)
     }
 
-    static func checkVolumeID(_ id: String) throws(ISOImageError) {
+    static func checkVolumeID(_ id: String) throws(DiscImageError) {
         if let problem = ISO9660Names.volumeIDProblem(id) { throw .invalidVolumeID(id, reason: problem) }
     }
 
     /// Walks the staged folder and checks every name and the depth against Level 1.
-    static func checkedTree(_ folder: String) throws(ISOImageError) -> StagedTree {
-        let tree: StagedTree
-        do { tree = try StagedTree.walk(folder) } catch {
-            switch error {
-            case .missingRoot(let p): throw .sourceMissing(path: p)
-            case .unreadable(let p, let r): throw .sourceUnreadable(path: p, reason: r)
-            case .unsupported(let p): throw .unsupportedFileType(path: p)
-            }
-        }
+    static func checkedTree(_ folder: String) throws(DiscImageError) -> StagedTree {
+        let tree = try StagedTree.forImage(folder)
         for e in tree.entries {
             let problem = e.isDirectory ? ISO9660Names.directoryNameProblem(e.name) : ISO9660Names.fileNameProblem(e.name)
             if let problem { throw .nonConformantName(path: e.absolutePath, reason: "\"\(e.name)\" \(problem)") }
@@ -107,80 +90,30 @@ public struct ISOImageWriter: Sendable {
     // MARK: Writing
 
     private static func writeLocked(tree: StagedTree, options: ISOImageOptions, imagePath: String,
-                                    cancellation: MediaCancellation?, progress: ((MediaProgress) -> Void)?) throws(ISOImageError) -> ISOImageSummary {
+                                    cancellation: MediaCancellation?, progress: ((MediaProgress) -> Void)?) throws(DiscImageError) -> DiscImageSummary {
         let session = try ImageSession(tree: tree, options: options, willCancel: false)
         var finished = false
         defer { session.close(cancel: !finished) }
         let total = session.size
 
-        let folder = (imagePath as NSString).deletingLastPathComponent
-        if let available = freeBytes(folder.isEmpty ? "." : folder) {
-            var existing: Int64 = 0
-            var st = stat()
-            if stat(imagePath, &st) == 0 { existing = Int64(st.st_size) }
-            if available + existing < total { throw .noSpace(path: imagePath, needed: total, available: available + existing) }
-        }
-
-        let fd = open(imagePath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw .cannotCreate(path: imagePath, reason: String(cString: strerror(errno))) }
-        var fdOpen = true
-        func fail(_ error: ISOImageError) -> ISOImageError {
-            if fdOpen { close(fd); fdOpen = false }
-            unlink(imagePath)
-            return error
-        }
-
+        let file = try DurableImageFile(path: imagePath, total: total)
         let buffer = UnsafeMutableRawPointer.allocate(byteCount: chunkSize, alignment: 4096)
         defer { buffer.deallocate() }
-        var written: Int64 = 0
-        var flushedFrom: Int64 = 0
         while true {
-            if MediaCancellation.requested(cancellation) { throw fail(.cancelled(path: imagePath)) }
+            if MediaCancellation.requested(cancellation) { throw file.abandonWith(.cancelled(path: imagePath)) }
             let filled: Int
-            do { filled = try session.read(into: buffer, capacity: chunkSize) } catch { throw fail(error) }
+            do { filled = try session.read(into: buffer, capacity: chunkSize) } catch { throw file.abandonWith(error) }
             if filled == 0 { break }
-            var offset = 0
-            while offset < filled {
-                let n = Glibc.write(fd, buffer + offset, filled - offset)
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    throw fail(writeError(errno, path: imagePath, needed: total))
-                }
-                offset += n
-            }
-            written += Int64(filled)
-            // Start writing back what is complete, without waiting for it, so the disk works while
-            // the image is generated and the fsync below has little left to do.
-            if written - flushedFrom >= Self.writebackStep {
-                _ = sync_file_range(fd, flushedFrom, written - flushedFrom, LIGHTBOX_SYNC_FILE_RANGE_WRITE)
-                flushedFrom = written
-            }
-            progress?(MediaProgress(bytesWritten: written, totalBytes: total))
+            try file.append(buffer, count: filled)
+            progress?(MediaProgress(bytesWritten: file.written, totalBytes: total))
         }
-        guard written == total else {
-            throw fail(.library(operation: "image generation",
-                                message: (["stopped after \(written) of \(total) bytes"] + Libisofs.drainMessages()).joined(separator: "; ")))
+        guard file.written == total else {
+            throw file.abandonWith(.library(operation: "image generation",
+                                            message: (["stopped after \(file.written) of \(total) bytes"] + Libisofs.drainMessages()).joined(separator: "; ")))
         }
-        if fsync(fd) != 0 { throw fail(writeError(errno, path: imagePath, needed: total)) }
-        if close(fd) != 0 { fdOpen = false; throw fail(writeError(errno, path: imagePath, needed: total)) }
-        fdOpen = false
+        try file.finish()
         finished = true
-        return ISOImageSummary(path: imagePath, bytes: total, files: tree.files.count, directories: tree.directories.count)
-    }
-
-    static func writeError(_ code: Int32, path: String, needed: Int64) -> ISOImageError {
-        if code == ENOSPC || code == EDQUOT || code == EFBIG {
-            let folder = (path as NSString).deletingLastPathComponent
-            return .noSpace(path: path, needed: needed, available: freeBytes(folder.isEmpty ? "." : folder))
-        }
-        return .writeFailed(path: path, reason: String(cString: strerror(code)))
-    }
-
-    /// Bytes available to an unprivileged user on the file system holding `path` (statvfs).
-    static func freeBytes(_ path: String) -> Int64? {
-        var s = statvfs()
-        guard statvfs(path, &s) == 0 else { return nil }
-        return Int64(s.f_bavail) * Int64(s.f_frsize)
+        return DiscImageSummary(path: imagePath, bytes: total, files: tree.files.count, directories: tree.directories.count)
     }
 }
 
@@ -190,7 +123,7 @@ private final class ImageSession {
     private var source: UnsafeMutablePointer<burn_source>?
     private(set) var size: Int64
 
-    init(tree: StagedTree, options: ISOImageOptions, willCancel: Bool) throws(ISOImageError) {
+    init(tree: StagedTree, options: ISOImageOptions, willCancel: Bool) throws(DiscImageError) {
         var image: OpaquePointer?
         var r = iso_image_new(options.volumeID, &image)
         guard r >= 0, let image else { throw Libisofs.failure("iso_image_new", r) }
@@ -270,7 +203,7 @@ private final class ImageSession {
     static func volumeTimeText(_ date: Date) -> String { ISOImageWriterTime.text(date) }
 
     /// Fills up to `capacity` bytes (whole 2048-byte blocks) from the image stream; 0 at the end.
-    func read(into buffer: UnsafeMutableRawPointer, capacity: Int) throws(ISOImageError) -> Int {
+    func read(into buffer: UnsafeMutableRawPointer, capacity: Int) throws(DiscImageError) -> Int {
         guard let source, let readXT = source.pointee.read_xt else { return 0 }
         var filled = 0
         while filled + 2048 <= capacity {

@@ -18,7 +18,7 @@ enum Libisofs {
     static func withLibrary<T>(_ body: () throws -> T) throws -> T {
         try lock.withLock {
             guard started >= 0 else {
-                throw ISOImageError.library(operation: "iso_init", message: errorText(started))
+                throw DiscImageError.library(operation: "iso_init", message: errorText(started))
             }
             // Queue again each time: xorriso (OpticalDrive) changes the settings when it starts.
             _ = iso_set_msgs_severities(severities.sorry, severities.never, severities.prefix)
@@ -54,7 +54,7 @@ enum Libisofs {
     }
 
     /// The failure message for `code`, with what libisofs queued about it.
-    static func failure(_ operation: String, _ code: Int32) -> ISOImageError {
+    static func failure(_ operation: String, _ code: Int32) -> DiscImageError {
         let queued = drainMessages()
         let message = ([errorText(code)] + queued).joined(separator: "; ")
         return .library(operation: operation, message: message)

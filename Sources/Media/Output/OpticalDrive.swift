@@ -34,11 +34,14 @@ public struct OpticalDrive: Sendable {
         }
     }
 
-    /// Burns an ISO image (`-as cdrecord`), after checking the disc, then verifies that the disc
+    /// Burns an image, ISO 9660 or UDF (`-as cdrecord`), after checking the disc, then verifies that the disc
     /// reads back byte for byte as the image.
     /// - Parameter progress: bytes written (from xorriso's UPDATE lines) and the image size,
     ///   called from a helper thread about three times a second.
-    public func burn(image: String, cancellation: MediaCancellation? = nil,
+    /// - Parameter pad: let libburn add its 300 KiB of padding (cdrecord's default, harmless for
+    ///   ISO 9660). Off for UDF, whose closing anchor must stay on the disc's last sector
+    ///   (ECMA-167 3/8.4.2.1); UDF images are whole recording units already.
+    public func burn(image: String, pad: Bool = true, cancellation: MediaCancellation? = nil,
                      progress: (@Sendable (MediaProgress) -> Void)? = nil) throws(OpticalDriveError) {
         var st = stat()
         guard stat(image, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG else { throw .imageMissing(path: image) }
@@ -47,7 +50,7 @@ public struct OpticalDrive: Sendable {
         if MediaCancellation.requested(cancellation) { throw .cancelled(device: device) }
         try XorrisoSession.with { s throws(OpticalDriveError) in
             defer { _ = s.run(["-dev", ""]) }
-            let out = s.run(["-as", "cdrecord", "-v", "dev=\(device)", "blank=as_needed", image]) { line in
+            let out = s.run(["-as", "cdrecord", "-v", "dev=\(device)", "blank=as_needed"] + (pad ? [] : ["-nopad"]) + [image]) { line in
                 if let mb = Self.megabytesWritten(line) { progress?(MediaProgress(bytesWritten: min(size, mb << 20), totalBytes: size)) }
             }
             if out.failed { throw .xorriso(operation: "burning \(image) to \(device)", messages: out.problems) }

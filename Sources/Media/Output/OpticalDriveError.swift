@@ -23,7 +23,7 @@ public enum OpticalDriveError: Error, CustomStringConvertible, Equatable, Sendab
         case .noMedium(let d): return "\(d): no disc in the drive; insert a blank disc"
         case .mediumNotBlank(let d, let s): return "\(d): the disc is not blank (\(s)); insert a blank disc (or blank a rewritable one)"
         case .mediumTooSmall(let d, let needed, let free):
-            return "\(d): the disc has \(ISOImageError.mib(free)) free but the image needs \(ISOImageError.mib(needed)); use a larger disc (DVD, BD) or let burn split the content"
+            return "\(d): the disc has \(DiscImageError.mib(free)) free but the image needs \(DiscImageError.mib(needed)); use a larger disc (DVD, BD) or let burn split the content"
         case .imageMissing(let p): return "\(p): no such image file"
         case .xorriso(let op, let m): return "\(op) failed: \(m.joined(separator: "; "))"
         case .verificationFailed(let d, let r): return "\(d): verification after burning failed: \(r); the disc is not usable, burn another"

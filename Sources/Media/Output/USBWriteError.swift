@@ -25,8 +25,8 @@ public enum USBWriteError: Error, CustomStringConvertible, Equatable, Sendable {
         case .targetNotEmpty(let p, let entries):
             return "\(p): not empty (\(entries.joined(separator: ", "))); use an empty stick, or --append to add to the file set on it"
         case .noSpace(let p, let needed, let available):
-            let avail = available.map { ", \(ISOImageError.mib($0)) free" } ?? ""
-            return "\(p): not enough space on the stick (\(ISOImageError.mib(needed)) needed\(avail)); nothing was left half-written; use a larger stick or split the content"
+            let avail = available.map { ", \(DiscImageError.mib($0)) free" } ?? ""
+            return "\(p): not enough space on the stick (\(DiscImageError.mib(needed)) needed\(avail)); nothing was left half-written; use a larger stick or split the content"
         case .sourceMissing(let p): return "\(p): the staged file-set folder does not exist"
         case .sourceUnreadable(let p, let r): return "\(p): cannot read it: \(r); check its permissions"
         case .unsupportedFileType(let p): return "\(p): neither a regular file nor a folder; remove it from the staged tree"

@@ -52,7 +52,7 @@ public struct USBWriter: Sendable {
         }
         let files = tree.files.sorted { a, b in (a.relativePath == "DICOMDIR" ? 1 : 0, a.relativePath) < (b.relativePath == "DICOMDIR" ? 1 : 0, b.relativePath) }
         let total = tree.totalFileBytes
-        if checkFreeSpace, let available = ISOImageWriter.freeBytes(target) {
+        if checkFreeSpace, let available = DurableImageFile.freeBytes(target) {
             // Allow for partly used clusters: one block per file.
             var s = statvfs()
             let block = statvfs(target, &s) == 0 ? Int64(s.f_bsize) : 4096

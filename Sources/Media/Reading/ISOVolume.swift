@@ -134,6 +134,13 @@ public final class ISOVolume: MediaVolume, @unchecked Sendable {
         return ISOFileReader(volume: self, path: p, lsn: loc.lsn, size: loc.size)
     }
 
+    /// The first logical block of a file's data (its extent, ECMA-119 §9.1.3), nil for a folder or
+    /// an unknown path.
+    public func firstBlock(of path: String) -> Int64? {
+        guard let loc = locations[FolderVolume.normalise(path)], !loc.isDirectory else { return nil }
+        return Int64(loc.lsn)
+    }
+
     /// Reads `blocks` 2048-byte blocks from logical block `lsn` into `buffer`; the bytes read.
     /// File data is read with `pread` on the image's own descriptor, not through libcdio's stdio
     /// stream, whose 128 KiB buffer is refilled after every seek (reading each 8 KiB header cost

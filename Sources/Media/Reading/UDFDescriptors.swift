@@ -22,8 +22,10 @@ enum UDFDescriptors {
     /// A File Identifier Descriptor (ECMA-167 4/14.4).
     struct FileIdentifier {
         var characteristics: UInt8
-        /// Logical block of the entry's ICB in its partition (4/14.4.5).
+        /// Logical block of the entry's ICB in its partition (4/14.4.5), and that partition's
+        /// reference number (lb_addr, 4/7.1).
         var icbLocation: UInt32
+        var icbPartition: UInt16
         /// The File Identifier decoded from OSTA CS0 (UDF 2.01 §2.1.1); nil when not decodable.
         var name: String?
         /// Bytes the descriptor takes, padded to 4 (4/14.4.9).
@@ -64,48 +66,12 @@ enum UDFDescriptors {
         let lengthIU = Int(u16(p, 36))
         guard 38 + lengthIU + lengthFI <= available else { return nil }
         let name = lengthFI == 0 ? "" : decodeCS0(UnsafeBufferPointer(start: p + 38 + lengthIU, count: lengthFI))
-        return FileIdentifier(characteristics: p[18], icbLocation: u32(p, 24), name: name,
+        return FileIdentifier(characteristics: p[18], icbLocation: u32(p, 24), icbPartition: u16(p, 28), name: name,
                               size: 4 * ((38 + lengthIU + lengthFI + 3) / 4))
     }
 
     /// Why the volume descriptors do not lead to a root folder.
     struct VolumeError: Error, CustomStringConvertible { var description: String }
-
-    /// The partition start and root folder ICB of the volume: Anchor Volume Descriptor Pointer at
-    /// block 256 (3/10.2), the Main Volume Descriptor Sequence's Partition Descriptor (3/10.5:
-    /// starting location at byte 188) and Logical Volume Descriptor (3/10.6: block size at 212,
-    /// File Set Descriptor long_ad at 248, partition maps from 440), then the File Set Descriptor's
-    /// Root Directory ICB (4/14.1, long_ad at 400). Only type 1 partition maps: a type 2 map is a
-    /// virtual, sparable or metadata partition (UDF 1.50+, 2.50/2.60), not read here.
-    static func volumeRoot(readBlock: (UInt64) -> [UInt8]?) throws(VolumeError) -> (partitionStart: UInt32, rootICB: UInt32) {
-        guard let anchor = readBlock(256), u16(anchor, 0) == 2 else { throw VolumeError(description: "no Anchor Volume Descriptor Pointer at block 256") }
-        let length = u32(anchor, 16), location = u32(anchor, 20)
-        var partitionStart: UInt32? = nil
-        var fileSet: UInt32? = nil
-        for i in 0..<min(UInt64(length / 2048), 64) {
-            guard let d = readBlock(UInt64(location) + i) else { break }
-            let tag = u16(d, 0)
-            if tag == 8 { break }  // Terminating Descriptor
-            if tag == 5, partitionStart == nil { partitionStart = u32(d, 188) }
-            if tag == 6 {
-                guard u32(d, 212) == 2048 else { throw VolumeError(description: "logical block size \(u32(d, 212)), not 2048") }
-                let maps = Int(u32(d, 268))
-                var at = 440
-                for _ in 0..<min(maps, 64) where at + 2 <= 2048 {
-                    if d[at] == 2 {
-                        throw VolumeError(description: "a virtual, sparable or metadata partition (UDF 1.50+ on rewritable media, UDF 2.50/2.60) is not read")
-                    }
-                    at += max(Int(d[at + 1]), 6)
-                }
-                fileSet = u32(d, 252)
-            }
-        }
-        guard let partitionStart, let fileSet else { throw VolumeError(description: "no Partition or Logical Volume Descriptor") }
-        guard let fsd = readBlock(UInt64(partitionStart) + UInt64(fileSet)), u16(fsd, 0) == 256 else {
-            throw VolumeError(description: "no File Set Descriptor at block \(fileSet) of the partition")
-        }
-        return (partitionStart, u32(fsd, 404))
-    }
 
     /// OSTA Compressed Unicode (UDF 2.01 §2.1.1): compression ID 8 (each byte a code point
     /// U+0000–U+00FF) or 16 (UTF-16 big-endian).
@@ -180,10 +146,12 @@ enum UDFDescriptors {
     /// Most Allocation Extent Descriptor blocks followed for one file.
     static let maximumContinuations = 4096
 
-    /// The extents of `fe` (ECMA-167 4/14.14: short_ad 8 bytes, long_ad 16, ext_ad 20; the top two
-    /// bits of the length are the extent type; type 3 continues the list in an Allocation Extent
-    /// Descriptor, 4/14.5). Positions are relative to `partitionStart` (one partition, as libudf).
-    static func layout(_ fe: FileEntry, partitionStart: UInt32, imageBlocks: UInt64,
+    /// The extents of `fe`, recorded in partition `partition` (ECMA-167 4/14.14: short_ad 8 bytes
+    /// in the entry's own partition, long_ad 16 and ext_ad 20 naming theirs; the top two bits of
+    /// the length are the extent type; type 3 continues the list in an Allocation Extent
+    /// Descriptor, 4/14.5), as image sectors through `map` — split where a Metadata Partition's
+    /// blocks are not contiguous in the image.
+    static func layout(_ fe: FileEntry, partition: UInt16, map: UDFVolumeMap, imageBlocks: UInt64,
                        readBlock: (UInt64) -> [UInt8]?) throws(UDFLayoutError) -> UDFFileLayout {
         if fe.allocationKind == 3 {
             guard UInt64(fe.allocationDescriptors.count) >= fe.informationLength else {
@@ -210,12 +178,13 @@ enum UDFDescriptors {
             let length = raw & 0x3FFF_FFFF
             let type = raw >> 30
             let position = u32(field, i + locationAt)
+            let ref = fe.allocationKind == 0 ? partition : u16(field, i + locationAt + 4)
             i += size
             if length == 0 { break }
             if type == 3 {
                 continuations += 1
                 guard continuations <= maximumContinuations,
-                      let block = readBlock(UInt64(partitionStart) + UInt64(position)),
+                      let at = map.resolve(partition: ref, block: position), let block = readBlock(at.lba),
                       u16(block, 0) == 258 else {
                     throw UDFLayoutError(description: "an Allocation Extent Descriptor is missing or damaged")
                 }
@@ -226,11 +195,21 @@ enum UDFDescriptors {
                 continue
             }
             if type == 0 {
-                let lba = UInt64(partitionStart) + UInt64(position)
-                guard lba + (UInt64(length) + 2047) / 2048 <= imageBlocks else {
-                    throw UDFLayoutError(description: "an extent at block \(lba) lies outside the image")
+                // Recorded: block by block through the map, one piece per contiguous run.
+                var left = length
+                var block = position
+                while left > 0 {
+                    guard let at = map.resolve(partition: ref, block: block) else {
+                        throw UDFLayoutError(description: "an extent at block \(block) of partition \(ref) lies outside its partition")
+                    }
+                    let piece = UInt32(min(UInt64(left), UInt64(at.contiguous) * 2048))
+                    guard piece > 0, at.lba + (UInt64(piece) + 2047) / 2048 <= imageBlocks else {
+                        throw UDFLayoutError(description: "an extent at block \(at.lba) lies outside the image")
+                    }
+                    extents.append((at.lba, piece))
+                    left -= piece
+                    block += (piece + 2047) / 2048
                 }
-                extents.append((lba, length))
             } else {
                 extents.append((nil, length))
             }

@@ -14,8 +14,10 @@ struct UDFTreeWalker {
     var skipped: [String] = []
     /// Symbolic links found (ICB file type 12), never followed.
     var links: [MediaSymbolicLink] = []
-    /// Directory ICB locations already entered (ECMA-167 4/14.4.5).
-    var visited: Set<UInt32> = []
+    /// Directory ICBs already entered (ECMA-167 4/14.4.5), as `key(partition, block)`.
+    var visited: Set<UInt64> = []
+    /// How the volume's blocks map to the image: from the descriptors, or libudf's one partition.
+    var map = UDFVolumeMap.single(start: 0)
 
     /// Largest folder (its File Identifier Descriptors) read by `listFromVolumeDescriptors`.
     static let maximumDirectoryBytes: UInt64 = 64 << 20
@@ -48,8 +50,9 @@ struct UDFTreeWalker {
                 consumed += UInt64(fid.size)
                 if fid.isDeleted || fid.isParent || lbx_udf_is_parent(dir) != 0 { continue }
                 let fe = UDFDescriptors.fileEntry(lbx_udf_fe_bytes(dir))
-                let partitionStart = lbx_udf_part_start(dir)
-                if let sub = try visit(fid, fe: fe, partitionStart: partitionStart, parent: path, depth: depth, names: &names) {
+                // libudf reads one Type 1 partition: its files' blocks are relative to its start.
+                map = UDFVolumeMap.single(start: lbx_udf_part_start(dir))
+                if let sub = try visit(fid, fe: fe, partition: 0, parent: path, depth: depth, names: &names) {
                     guard let opened = udf_opendir(dir) else {
                         throw .unreadableDirectory(volume: image, path: sub,
                                                    reason: fe?.isExtended == true ? "libudf reads no Extended File Entries" : "libudf cannot open the folder")
@@ -95,17 +98,26 @@ struct UDFTreeWalker {
     /// Partition and Logical Volume Descriptors and the File Set Descriptor (ECMA-167 3/10.2,
     /// 3/10.5, 3/10.6, 4/14.1), then lists the tree.
     mutating func listFromVolumeDescriptors() throws(MediaVolumeError) {
-        let root: (partitionStart: UInt32, rootICB: UInt32)
-        do { root = try UDFDescriptors.volumeRoot(readBlock: readBlock) } catch {
+        let volumeMap: UDFVolumeMap
+        do { volumeMap = try UDFVolumeMap.read(readBlock: readBlock) } catch {
             throw .notUDF(path: image, reason: error.description)
         }
-        visited.insert(root.rootICB)
-        try listDirectory(icb: root.rootICB, partitionStart: root.partitionStart, path: "", depth: 0)
+        map = volumeMap
+        visited.insert(Self.key(volumeMap.root.partition, volumeMap.root.block))
+        try listDirectory(icb: volumeMap.root.block, partition: volumeMap.root.partition, path: "", depth: 0)
     }
 
-    private mutating func listDirectory(icb: UInt32, partitionStart: UInt32, path: String, depth: Int) throws(MediaVolumeError) {
+    /// A folder ICB's identity for the loop check: partition reference and block.
+    static func key(_ partition: UInt16, _ block: UInt32) -> UInt64 { UInt64(partition) << 32 | UInt64(block) }
+
+    /// The (Extended) File Entry block at `block` of `partition`, nil when outside the map or image.
+    private func entryBlock(_ partition: UInt16, _ block: UInt32) -> [UInt8]? {
+        map.resolve(partition: partition, block: block).flatMap { readBlock($0.lba) }
+    }
+
+    private mutating func listDirectory(icb: UInt32, partition: UInt16, path: String, depth: Int) throws(MediaVolumeError) {
         let shown = path.isEmpty ? "the root folder" : "/\(path)"
-        guard let block = readBlock(UInt64(partitionStart) + UInt64(icb)),
+        guard let block = entryBlock(partition, icb),
               let fe = block.withUnsafeBufferPointer({ UDFDescriptors.fileEntry($0.baseAddress) }), fe.fileType == 4 else {
             throw .unreadableDirectory(volume: image, path: path, reason: "no folder File Entry at block \(icb) for \(shown)")
         }
@@ -114,7 +126,7 @@ struct UDFTreeWalker {
         }
         let data: [UInt8]
         do {
-            let layout = try UDFDescriptors.layout(fe, partitionStart: partitionStart, imageBlocks: imageBlocks, readBlock: readBlock)
+            let layout = try UDFDescriptors.layout(fe, partition: partition, map: map, imageBlocks: imageBlocks, readBlock: readBlock)
             data = try contents(layout)
         } catch {
             throw .unreadableDirectory(volume: image, path: path, reason: error.description)
@@ -128,10 +140,10 @@ struct UDFTreeWalker {
             }
             offset += fid.size
             if fid.isDeleted || fid.isParent { continue }
-            let child = readBlock(UInt64(partitionStart) + UInt64(fid.icbLocation))
+            let child = entryBlock(fid.icbPartition, fid.icbLocation)
             let childFE = child?.withUnsafeBufferPointer { UDFDescriptors.fileEntry($0.baseAddress) }
-            if let sub = try visit(fid, fe: childFE, partitionStart: partitionStart, parent: path, depth: depth, names: &names) {
-                try listDirectory(icb: fid.icbLocation, partitionStart: partitionStart, path: sub, depth: depth + 1)
+            if let sub = try visit(fid, fe: childFE, partition: fid.icbPartition, parent: path, depth: depth, names: &names) {
+                try listDirectory(icb: fid.icbLocation, partition: fid.icbPartition, path: sub, depth: depth + 1)
             }
         }
     }
@@ -162,7 +174,7 @@ struct UDFTreeWalker {
 
     /// Records one named entry; returns the path of a folder to enter (after the depth and loop
     /// checks), or nil.
-    private mutating func visit(_ fid: UDFDescriptors.FileIdentifier, fe: UDFDescriptors.FileEntry?, partitionStart: UInt32,
+    private mutating func visit(_ fid: UDFDescriptors.FileIdentifier, fe: UDFDescriptors.FileEntry?, partition: UInt16,
                                 parent: String, depth: Int, names: inout Set<String>) throws(MediaVolumeError) -> String? {
         let shown = parent.isEmpty ? "/" : "/\(parent)/"
         guard let name = fid.name, !name.isEmpty, name != ".", name != "..",
@@ -188,7 +200,7 @@ struct UDFTreeWalker {
                 skipped.append("/\(path): folder deeper than \(UDFVolume.maximumDepth) levels, not entered")
                 return nil
             }
-            guard visited.insert(fid.icbLocation).inserted else {
+            guard visited.insert(Self.key(fid.icbPartition, fid.icbLocation)).inserted else {
                 skipped.append("/\(path): folder already listed elsewhere (a loop), not entered")
                 return nil
             }
@@ -197,7 +209,7 @@ struct UDFTreeWalker {
         case 5:  // regular file
             let layout: UDFFileLayout
             do {
-                layout = try UDFDescriptors.layout(fe, partitionStart: partitionStart, imageBlocks: imageBlocks, readBlock: readBlock)
+                layout = try UDFDescriptors.layout(fe, partition: partition, map: map, imageBlocks: imageBlocks, readBlock: readBlock)
             } catch {
                 skipped.append("/\(path): \(error), not read")
                 return nil
@@ -206,7 +218,7 @@ struct UDFTreeWalker {
             layouts[path] = layout
             return nil
         case 12 where fe.informationLength <= 65_536:  // symbolic link: recorded, not followed
-            if let layout = try? UDFDescriptors.layout(fe, partitionStart: partitionStart, imageBlocks: imageBlocks, readBlock: readBlock),
+            if let layout = try? UDFDescriptors.layout(fe, partition: partition, map: map, imageBlocks: imageBlocks, readBlock: readBlock),
                let bytes = try? contents(layout), let target = UDFDescriptors.symbolicLinkTarget(bytes) {
                 links.append(MediaSymbolicLink(path: path, target: target))
             } else {

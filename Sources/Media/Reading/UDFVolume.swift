@@ -1,9 +1,10 @@
 import CCdio
 import Foundation
 
-/// A UDF image (UDF 1.02–2.01, ECMA-167 3rd edition) read through libcdio's libudf without
-/// mounting — the file system PS3.12 Annex P allows on DVD. UDF 2.50/2.60 (Blu-ray, Annex X) keeps
-/// its tree in a metadata partition, which is not read: opening one fails.
+/// A UDF image (UDF 1.02–2.60, ECMA-167 3rd edition) read through libcdio's libudf without
+/// mounting — the file system PS3.12 Annex P allows on DVD and Annex X requires on Blu-ray.
+/// UDF 2.50/2.60 keep the tree in a Metadata Partition (OSTA UDF 2.60 §2.2.10), which libudf does
+/// not know: `UDFVolumeMap` maps its blocks through the Metadata File (or its mirror).
 ///
 /// libudf opens the volume, reads its label and every block (`udf_read_sectors`), and walks the
 /// directories (`udf_get_root`, `udf_readdir`, `udf_opendir`). libudf 2.1 reads no Extended File
@@ -27,6 +28,9 @@ public final class UDFVolume: MediaVolume, @unchecked Sendable {
     public let symbolicLinks: [MediaSymbolicLink]
     /// True when libudf walked the tree; false when `UDFTreeWalker` walked it from the descriptors.
     public let walkedByLibudf: Bool
+    /// The UDF revision the Logical Volume Descriptor's Domain Identifier names (0x0250 for UDF
+    /// 2.50, OSTA UDF 2.60 §2.1.5.3); nil when it names none.
+    public let revision: UInt16?
     /// Every folder and file, parents before children, sorted by path.
     private let allEntries: [MediaEntry]
     private let layouts: [String: UDFFileLayout]
@@ -61,12 +65,23 @@ public final class UDFVolume: MediaVolume, @unchecked Sendable {
         let label = UDFDescriptors.cString(volid).trimmingCharacters(in: .whitespaces)
         volumeID = label.isEmpty ? nil : label
 
+        // The partition maps: a Metadata Partition (UDF 2.50/2.60) is beyond libudf.
+        let blocks = imageBlocks
+        let volumeMap = try? UDFVolumeMap.read { lba -> [UInt8]? in
+            guard lba < blocks, lba <= UInt64(Int32.max) else { return nil }
+            var block = [UInt8](repeating: 0, count: 2048)
+            let ok = block.withUnsafeMutableBytes { udf_read_sectors(udf, $0.baseAddress, lsn_t(lba), 1) == DRIVER_OP_SUCCESS }
+            return ok ? block : nil
+        }
+        revision = volumeMap?.revision
+        let libudfCan = !(volumeMap?.hasMetadataPartition ?? false)
+
         // libudf's own walk first; when it cannot (no root File Entry, a folder recorded as an
         // Extended File Entry, a folder it stops short in), the descriptors decoded here.
         var walker = UDFTreeWalker(image: imagePath, imageBlocks: imageBlocks, udf: udf)
         var byLibudf = true
         do throws(MediaVolumeError) {
-            guard libudfFirst, let root = udf_get_root(udf, 1, 0) else {
+            guard libudfFirst, libudfCan, let root = udf_get_root(udf, 1, 0) else {
                 throw MediaVolumeError.notUDF(path: imagePath, reason: "libudf finds no File Set Descriptor or root File Entry")
             }
             try walker.list(root, path: "", depth: 0)
@@ -103,6 +118,13 @@ public final class UDFVolume: MediaVolume, @unchecked Sendable {
             throw .noSuchFile(volume: imagePath, path: p)
         }
         return UDFFileReader(volume: self, path: p, layout: layout)
+    }
+
+    /// The absolute block where a file's data starts (its first recorded extent), nil for a folder,
+    /// an empty or embedded file, or an unknown path.
+    public func firstBlock(of path: String) -> Int64? {
+        guard case .extents(let extents) = layouts[FolderVolume.normalise(path)]?.data, let lba = extents.first?.lba else { return nil }
+        return Int64(lba)
     }
 
     /// Reads `blocks` 2048-byte blocks from absolute block `lba`; false when outside the image or

@@ -11,7 +11,7 @@ import Glibc
 /// IHE PDI content and a verified copy of every file.
 struct Burn: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Make a patient disc: DICOMDIR, IHE PDI web content, ISO 9660 image or USB stick, verified.",
+        abstract: "Make a patient disc: DICOMDIR, IHE PDI web content, ISO 9660 or UDF image, disc or USB stick, verified.",
         discussion: """
         Reads every DICOM file in the inputs (any names, any layout, any transfer syntax, with or \
         without a Part 10 header), drops byte-identical copies of one instance, groups them patient → \
@@ -27,7 +27,14 @@ struct Burn: AsyncParsableCommand {
         report says what happened). With --compress jpeg-lossless, native images are stored as JPEG \
         Lossless where the profile allows it (…-JPEG profiles).
 
-        The output is written under a temporary name, read back (the ISO through libcdio), checked \
+        The file system is the profile's (PS3.12): ISO 9660 Level 1 on CD; ISO 9660 on DVD \
+        (--file-system udf-2.01 for UDF); UDF 2.60 on BD (udf-2.50 for BD-RE), which Lightbox \
+        writes itself, with an ISO 9660 bridge over the same files for readers that know no UDF \
+        (--no-bridge leaves it out). `lightbox burn --profile STD-GEN-BD-JPEG -o disc.udf` makes a \
+        Blu-ray image; --device burns it to a BD-R.
+
+        The output is written under a temporary name, read back (ISO 9660 through libcdio, UDF by \
+        Lightbox's own reader, as `import` reads it), checked \
         against the DICOMDIR — every referenced file present with the right SOP Instance UID and \
         byte-identical content — and only then renamed. Content larger than the medium (profile \
         capacity or --capacity) is split at study or series boundaries into complete volumes \
@@ -77,7 +84,7 @@ struct Burn: AsyncParsableCommand {
     @Flag(name: .customLong("allow-partial"), help: "With --pacs: burn what arrived even when some instances failed to.")
     var allowPartial = false
 
-    @Option(name: [.short, .customLong("output")], help: "Write an ISO 9660 image here (disc.iso; several volumes: disc-1.iso, disc-2.iso, …).")
+    @Option(name: [.short, .customLong("output")], help: "Write the disc image here (disc.iso, disc.udf; several volumes: disc-1.iso, disc-2.iso, …).")
     var output: String?
 
     @Option(name: .customLong("usb"), help: "Write the file set to this mounted USB stick (or any empty folder).")
@@ -119,8 +126,17 @@ struct Burn: AsyncParsableCommand {
     @Option(name: .long, help: "Bytes per volume instead of the profile's medium size, e.g. 650M, 4.7G.")
     var capacity: String?
 
-    @Flag(name: .long, help: "Add Joliet names (DVD and BD profiles only; never on CD).")
+    @Flag(name: .long, help: "Add Joliet names (ISO 9660 on DVD only; never on CD).")
     var joliet = false
+
+    @Option(name: .customLong("file-system"), help: ArgumentHelp(
+        "File system of the image or disc: one the profile allows (default: its first).",
+        discussion: "iso9660-level1 (CD), iso9660 or udf-2.01 (DVD), udf-2.60 or udf-2.50 (BD). `lightbox burn --help` lists the profiles' choices in its discussion.",
+        valueName: "name"))
+    var fileSystem: String?
+
+    @Flag(name: .customLong("no-bridge"), help: "UDF only: no ISO 9660 bridge (by default the files are also listed in an ISO 9660 Level 1 tree).")
+    var noBridge = false
 
     @Option(name: .customLong("work-dir"), help: "Where volumes are staged before writing (default: $TMPDIR or /tmp).")
     var workDir: String?
@@ -229,13 +245,21 @@ struct Burn: AsyncParsableCommand {
         options.invent = !strict
         options.capacityBytes = capacity.flatMap(Burn.parseBytes)
         options.joliet = joliet
+        if let fileSystem {
+            guard let fs = MediaFileSystem(rawValue: fileSystem.lowercased()) else {
+                printError("error: unknown file system \(fileSystem); \(chosen.id) allows \(chosen.fileSystems.map(\.rawValue).joined(separator: ", "))")
+                throw ExitCode(2)
+            }
+            options.fileSystem = fs
+        }
+        options.bridge = !noBridge
         options.institution = institution
         options.version = Lightbox.configuration.version
         options.web = noWeb ? nil : WebContentWriter.Options(imagesPerSeries: webImages)
         options.workFolder = workDir ?? ProcessInfo.processInfo.environment["TMPDIR"] ?? "/tmp"
         options.overwrite = overwrite
         options.labelPath = label
-        let target: DiscBuilder.Output = output.map { .isoImage(path: $0) }
+        let target: DiscBuilder.Output = output.map { .image(path: $0) }
             ?? usb.map { .usb(folder: $0, append: append) } ?? .device(path: device!)
 
         let cancel = MediaCancellation()
@@ -262,7 +286,7 @@ struct Burn: AsyncParsableCommand {
             throw ExitCode(2)
         }
         for line in report.lines { print(line) }
-        if let first = report.volumes.first, case .isoImage = target {
+        if let first = report.volumes.first, case .image = target {
             print("done: \(report.instanceCount) instance(s) on \(report.volumes.count) volume(s) [\(chosen.id)]; first image \(first.location)")
         } else {
             print("done: \(report.instanceCount) instance(s) [\(chosen.id)]")

@@ -1,7 +1,7 @@
 import Foundation
 
-/// Why an ISO 9660 image could not be written. Each case names the path and says what to do.
-public enum ISOImageError: Error, CustomStringConvertible, Equatable, Sendable {
+/// Why a disc image (ISO 9660, or UDF with or without its ISO 9660 bridge) could not be written. Each case names the path and says what to do.
+public enum DiscImageError: Error, CustomStringConvertible, Equatable, Sendable {
     /// The folder that should hold the image does not exist.
     case targetFolderMissing(folder: String)
     /// The image path names a directory.
@@ -23,6 +23,9 @@ public enum ISOImageError: Error, CustomStringConvertible, Equatable, Sendable {
     case nonConformantName(path: String, reason: String)
     /// The Volume Identifier (the File-set ID) is not up to 32 d-characters.
     case invalidVolumeID(String, reason: String)
+    /// A staged entry cannot be recorded in the ISO 9660 bridge of a UDF image (a file of 4 GiB or
+    /// more, a folder deeper than 8 levels); the image can be written without the bridge.
+    case bridgeUnsupported(path: String, reason: String)
     /// The caller cancelled; the partial image was removed.
     case cancelled(path: String)
     /// libisofs refused or failed; its own message.
@@ -45,6 +48,8 @@ public enum ISOImageError: Error, CustomStringConvertible, Equatable, Sendable {
             return "\(p): the name \(r), so it is not ISO 9660 Level 1 (PS3.12 Annex F); rename it (PS3.10 File IDs are 1–8 of A–Z 0–9 _)"
         case .invalidVolumeID(let id, let r):
             return "Volume Identifier \"\(id)\" \(r); the File-set ID becomes the Volume Identifier (PS3.12 Annex F), so choose one that fits"
+        case .bridgeUnsupported(let p, let r):
+            return "\(p) \(r), so it cannot be in the image's ISO 9660 bridge; write the UDF image without the bridge, or leave the file out"
         case .cancelled(let p): return "\(p): cancelled; the partial image was removed"
         case .library(let op, let m): return "libisofs: \(op) failed: \(m)"
         }
