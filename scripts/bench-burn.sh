@@ -9,6 +9,9 @@
 #   B. the same study JPEG Lossless (dcmcjpeg +e1), STD-GEN-CD: `lightbox burn` (decompresses to
 #      Explicit VR LE, splits at the CD's 700 MB) against `dcmdjpeg` per file (xargs -P$(nproc), all
 #      cores) + `dcmmkdir -Pgp` + `xorriso -stdio_sync end`.
+#   C. the study of A on Blu-ray, STD-GEN-BD-JPEG (issue 19): `lightbox burn` writing the UDF 2.60
+#      image with its ISO 9660 bridge (and once with --no-bridge), scan to verified rename as in A,
+#      against `xorriso -stdio_sync end` alone writing an ISO 9660 image of the same DICOM tree.
 # Timed by scripts/paired.py: rounds of alternating runs (A B C A B C …), each after its own
 # clean-up and a `sync`; ratios are medians of the per-round ratios.
 #
@@ -63,6 +66,15 @@ $PAIRED "$W/b.json" \
      "(cd $W/jpll && find DICOM -type f) | xargs -P$CORES -I{} dcmdjpeg $W/jpll/{} $W/dj/{} && dcmmkdir -q -Pgp +r +id $W/dj +D $W/dj/DICOMDIR && $XORRISO -outdev $W/dj.iso -map $W/dj/DICOMDIR /DICOMDIR -map $W/dj/DICOM /DICOM -commit"
 rm -rf "$W/dj" "$W"/cd*.iso "$W/dj.iso" "$W/work"
 
+echo "bench-burn: C. $FILES files, $MB MB, STD-GEN-BD-JPEG (UDF 2.60)" >&2
+$PAIRED "$W/c.json" \
+  -n "xorriso" -p "rm -f $W/x.iso && sync" "$XORRISO -outdev $W/x.iso -map $W/tree/DICOM /DICOM -commit" \
+  -n "lightbox burn BD" -p "rm -rf $W/bd.udf $W/work && mkdir -p $W/work && sync" \
+     "$LIGHTBOX burn $W/tree/DICOM -o $W/bd.udf --profile STD-GEN-BD-JPEG --work-dir $W/work" \
+  -n "lightbox burn BD --no-bridge" -p "rm -rf $W/bdn.udf $W/work && mkdir -p $W/work && sync" \
+     "$LIGHTBOX burn $W/tree/DICOM -o $W/bdn.udf --profile STD-GEN-BD-JPEG --no-bridge --work-dir $W/work"
+rm -rf "$W/x.iso" "$W/bd.udf" "$W/bdn.udf" "$W/work"
+
 python3 - "$W" "$FILES" "$MB" "$JMB" "$CORES" <<'PY'
 import json, statistics, sys
 w, files, mb, jmb, cores = sys.argv[1:6]
@@ -71,7 +83,7 @@ def load(n):
     return d["rounds"], {r["name"]: r for r in d["results"]}
 def per_pair(a, b):  # median over rounds of a_i / b_i
     return statistics.median(x / y for x, y in zip(a["times"], b["times"]))
-rounds, a = load("a"); _, b = load("b")
+rounds, a = load("a"); _, b = load("b"); _, c = load("c")
 print(f"""## Disc building (issue 5)
 
 Medians of {rounds} paired, alternating rounds (A B C A B C …), each run after its own clean-up and a
@@ -110,5 +122,24 @@ for n, r in b.items():
     print(f"| {label} | {r['median']:.2f} | {r['min']:.2f} | {r['ratio']['median']:.2f} |")
 ref = [r for n, r in b.items() if n != "lightbox burn"][0]
 print(f"""
-Lightbox is **{ref['ratio']['median']:.2f}×** as fast as the DCMTK pipeline (target > 1×).""")
+Lightbox is **{ref['ratio']['median']:.2f}×** as fast as the DCMTK pipeline (target > 1×).
+
+C (issue 19): the study of A on Blu-ray, profile STD-GEN-BD-JPEG. `lightbox burn` does all of A's
+work and writes a UDF 2.60 image (ECMA-167 descriptors, metadata partition and its mirror, the
+file data copied inside the kernel) with an ISO 9660 bridge over the same extents, then reads it
+back through its own UDF reader and checks every file before renaming it into place. The
+reference is `xorriso -compliance iso_9660_level=1 -rockridge off -joliet off -stdio_sync end`
+writing only an ISO 9660 image of the same DICOM files (no DICOMDIR, no web content, no
+verification). Nothing in Debian 12 writes a populated UDF 2.5 image without mounting one, so an
+ISO 9660 writer is the reference the issue names.
+
+| Command | Seconds (median) | Seconds (min) | Ratio to xorriso |
+|---|---|---|---|""")
+labels = {"xorriso": "xorriso -stdio_sync end (ISO 9660)", "lightbox burn BD": "lightbox burn --profile STD-GEN-BD-JPEG (UDF 2.60 + bridge)",
+          "lightbox burn BD --no-bridge": "lightbox burn --profile STD-GEN-BD-JPEG --no-bridge"}
+for n, r in c.items():
+    print(f"| {labels[n]} | {r['median']:.2f} | {r['min']:.2f} | {r['ratio']['median']:.2f} |")
+print(f"""
+Writing the Blu-ray disc takes **{per_pair(c['lightbox burn BD'], c['xorriso']):.2f}×** the time xorriso takes for the ISO 9660
+image alone (target ≤ 1.0×); without the bridge **{per_pair(c['lightbox burn BD --no-bridge'], c['xorriso']):.2f}×**.""")
 PY

@@ -15,6 +15,8 @@ APT_PACKAGES=(
   dcmtk dicom3tools xorriso genisoimage udftools udfclient libcdio-utils poppler-utils chromium orthanc
   # 7-Zip (7zz) lists and extracts UDF 2.50/2.60 images (#19)
   7zip
+  # The second browser the on-disc viewer is driven in (WebDriver BiDi, no geckodriver needed; #20)
+  firefox-esr
   # Fonts (Latin and CJK), found through fontconfig
   fonts-dejavu-core fonts-wqy-microhei fontconfig
   # Benchmarks and tooling
