@@ -22,10 +22,7 @@ final class BurnInputConformanceTests: XCTestCase {
     }
 
     func synth(_ folder: URL, charset: SynthesisOptions.CharacterSet, seed: UInt64, images: Int = 3, size: Int = 32) throws {
-        var o = SynthesisOptions()
-        o.imagesPerSeries = images; o.rows = size; o.columns = size; o.characterSet = charset; o.seed = seed; o.noise = false
-        o.concurrency = 2
-        try StudyGenerator(options: o).write(to: folder.path)
+        try BurnFixtures.synth(folder, charset: charset, seed: seed, images: images, size: size)
     }
 
     /// The ideographic name of a source file's patient, as written in Chinese ("王志誠").
@@ -186,29 +183,13 @@ final class BurnInputConformanceTests: XCTestCase {
         try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
 
         // SIGTERM once the burn reports that it is staging files, and once it reports writing the
-        // image (`--plain-progress` lines "volume 1 copy: …", "volume 1 write: …"): synchronised on
-        // what the burn says it is doing, not on a delay that a fast or busy machine makes wrong.
+        // image (`--plain-progress` lines "volume 1 copy: …", "volume 1 write: …").
         for phase in ["copy", "write"] {
-            let p = Process()
-            p.executableURL = URL(fileURLWithPath: lightbox)
-            p.arguments = ["burn", input.path, "-o", out.appendingPathComponent("disc.iso").path, "--work-dir", work.path,
-                           "--profile", "STD-GEN-DVD-JPEG", "--compress", "jpeg-lossless", "--plain-progress"]
-            p.standardOutput = FileHandle.nullDevice
-            let err = Pipe()
-            p.standardError = err
-            try p.run()
-            var seen = ""
-            while !seen.contains("volume 1 \(phase):") {
-                let chunk = err.fileHandleForReading.availableData   // blocks until output or EOF
-                if chunk.isEmpty { break }
-                seen += String(decoding: chunk, as: UTF8.self)
-            }
-            let reached = seen.contains("volume 1 \(phase):")
-            p.terminate()  // SIGTERM
-            p.waitUntilExit()
-            let message = seen + String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            let (reached, status, message) = try BurnFixtures.terminate(lightbox, [
+                "burn", input.path, "-o", out.appendingPathComponent("disc.iso").path, "--work-dir", work.path,
+                "--profile", "STD-GEN-DVD-JPEG", "--compress", "jpeg-lossless", "--plain-progress"], inPhase: phase)
             XCTAssertTrue(reached, "the burn never reported its \(phase) phase: \(message.suffix(1000))")
-            XCTAssertEqual(p.terminationStatus, 143, "SIGTERM during \(phase): \(message.suffix(1000))")
+            XCTAssertEqual(status, 143, "SIGTERM during \(phase): \(message.suffix(1000))")
             XCTAssertTrue(message.contains("cancelled"), message.suffix(1000).description)
             XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: out.path), [], "after SIGTERM during \(phase)")
             XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: work.path), [], "staging left after SIGTERM during \(phase)")
