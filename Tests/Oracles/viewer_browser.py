@@ -474,7 +474,10 @@ def run(b, page, probes, shot):
         k = biggest[1]
         b.evaluate(f"{D}.openSeries({json.dumps(k)})")
         warm = b.evaluate(f"{D}.stepAll()", timeout=600)
-        res["timing"] = {"series": k, "cold": biggest[2], "warm": warm,
+        b.evaluate(f"{D}.openSeries({json.dumps(keys[0])})")
+        b.evaluate(f"{D}.openSeries({json.dumps(k)})")
+        paced = b.evaluate(f"{D}.stepAll({{intervalMs: 1000 / 60}})", timeout=600)
+        res["timing"] = {"series": k, "cold": biggest[2], "warm": warm, "paced60fps": paced,
                          "frames": biggest[2]["frames"], "msPerFrameMedian": biggest[2]["msPerFrameMedian"],
                          "msPerFrameMax": biggest[2]["msPerFrameMax"]}
 
@@ -508,6 +511,44 @@ def run(b, page, probes, shot):
             ui["dragWindow"] = [[before["center"], before["width"]], [after["center"], after["width"]]]
             ui["dragOk"] = (before["center"], before["width"]) != (after["center"], after["width"])
             ui["readout"] = b.evaluate("document.getElementById('readout').textContent")
+        spaced = [s for s in gray if s.get("frames", 0) >= 1]
+        for s_ in spaced:
+            k = s_["key"]
+            b.evaluate(f"{D}.openSeries({json.dumps(k)})")
+            if b.evaluate("!document.getElementById('tool-measure').disabled"):
+                rect = b.evaluate("(() => { const r = document.getElementById('view').getBoundingClientRect(); return [r.left + r.width / 2, r.top + r.height / 2]; })()")
+                b.evaluate("(() => { document.getElementById('tool-measure').click(); return 1; })()")
+                b.drag(rect[0] - 50, rect[1], 100, 0)
+                b.pump(0.2)
+                st = b.evaluate(f"{D}.state()")
+                ui["measure"] = {"series": k, "mm": st["measureMm"],
+                                 "text": b.evaluate("document.getElementById('measure-out').textContent")}
+                ui["measureOk"] = bool(st["measureMm"]) and "mm" in ui["measure"]["text"]
+                b.evaluate("(() => { document.getElementById('tool-window').click(); document.getElementById('zoom-in').click(); return 1; })()")
+                ui["zoomAfterPlus"] = b.evaluate(f"{D}.state().zoom")
+                break
+        if multi:
+            k = multi[0]["key"]
+            b.evaluate(f"{D}.openSeries({json.dumps(k)}).then(() => {{ document.getElementById('play').click(); return 1; }})")
+            b.pump(0.8)
+            st = b.evaluate(f"{D}.state()")
+            b.evaluate("(() => { document.getElementById('play').click(); return 1; })()")
+            ui["cine"] = {"series": k, "playing": st["playing"], "frameAfter800ms": st["frame"],
+                          "pausedAfterClick": not b.evaluate(f"{D}.state().playing")}
+            ui["cineOk"] = st["playing"] and st["frame"] > 0 and ui["cine"]["pausedAfterClick"]
+        light = [s for s in res["series"] if s.get("opened") and s.get("light")]
+        if light:
+            k = light[0]["key"]
+            b.evaluate(f"{D}.openSeries({json.dumps(k)})")
+            before = b.evaluate("Array.from(LIGHTBOX_VIEWER.debug.frameCanvas().getContext('2d').getImageData(0, 0, 64, 1).data).join()")
+            b.evaluate("(() => { const bs = document.querySelectorAll('#presets button'); bs[bs.length - 1].click(); return bs.length; })()")
+            b.pump(0.3)
+            after = b.evaluate("Array.from(LIGHTBOX_VIEWER.debug.frameCanvas().getContext('2d').getImageData(0, 0, 64, 1).data).join()")
+            ui["light"] = {"series": k, "presetButtons": b.evaluate("document.querySelectorAll('#presets button').length"),
+                           "lightPreset": b.evaluate(f"{D}.state().lightPreset"),
+                           "pixelsChanged": before != after,
+                           "readout": b.evaluate("document.getElementById('readout').textContent"),
+                           "note": b.evaluate("document.getElementById('note').textContent")}
     except Exception as e:
         ui["error"] = str(e)
     res["ui"] = ui
@@ -558,7 +599,7 @@ def run(b, page, probes, shot):
     res["requests"] = [u for u in b.requests if not u.lower().startswith("file:") and u not in ("about:blank",)]
     res["ok"] = (not res["consoleErrors"] and not res["requests"] and res["probeMismatches"] == 0
                  and all(s.get("opened") for s in res["series"]) and bool(res["series"])
-                 and ui.get("keyOk", True) and ui.get("dragOk", True) and "error" not in ui)
+                 and all(ui.get(k, True) for k in ("keyOk", "dragOk", "measureOk", "cineOk")) and "error" not in ui)
     return res
 
 

@@ -1,7 +1,7 @@
 import DICOM
 import Foundation
 
-/// Reads a written medium back — the ISO image through libcdio, a USB folder through the file
+/// Reads a written medium back — an ISO image through libcdio, a UDF image through `UDFVolume`, a USB folder through the file
 /// system, the same readers `import` uses — and checks it against the staged file set before
 /// the output is renamed into place or reported done:
 /// - the volume label is the File-set ID (ISO 9660, PS3.12 Annex F);
@@ -17,7 +17,7 @@ public struct MediaVerifier: Sendable {
     public func verify(_ volume: some MediaVolume, staged: FileSetStager.Result, expectVolumeID: Bool,
                        progress: BurnProgressHandler? = nil, cancel: MediaCancellation = MediaCancellation()) -> [String] {
         var problems: [String] = []
-        let where_ = (volume as? ISOVolume)?.imagePath ?? (volume as? FolderVolume)?.root ?? "the medium"
+        let where_ = (volume as? ISOVolume)?.imagePath ?? (volume as? UDFVolume)?.imagePath ?? (volume as? FolderVolume)?.root ?? "the medium"
         if expectVolumeID, volume.volumeID?.trimmingCharacters(in: .whitespaces) != staged.plan.fileSetID {
             problems.append("volume label is \"\(volume.volumeID ?? "")\", expected the File-set ID \"\(staged.plan.fileSetID)\"")
         }
