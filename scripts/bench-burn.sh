@@ -12,6 +12,8 @@
 #   C. the study of A on Blu-ray, STD-GEN-BD-JPEG (issue 19): `lightbox burn` writing the UDF 2.60
 #      image with its ISO 9660 bridge (and once with --no-bridge), scan to verified rename as in A,
 #      against `xorriso -stdio_sync end` alone writing an ISO 9660 image of the same DICOM tree.
+# Every `lightbox burn` here runs with `--viewer off`, as these comparisons were set before the
+# on-disc viewer existed; scripts/bench-viewer.sh measures what the viewer adds.
 # Timed by scripts/paired.py: rounds of alternating runs (A B C A B C …), each after its own
 # clean-up and a `sync`; ratios are medians of the per-round ratios.
 #
@@ -51,7 +53,7 @@ XORRISO="xorriso -report_about FAILURE -compliance iso_9660_level=1 -rockridge o
 echo "bench-burn: A. $FILES files, $MB MB, STD-GEN-DVD-JPEG" >&2
 $PAIRED "$W/a.json" \
   -n "lightbox burn" -p "rm -rf $W/lb.iso $W/work && mkdir -p $W/work && sync" \
-     "$LIGHTBOX burn $W/tree/DICOM -o $W/lb.iso --profile STD-GEN-DVD-JPEG --work-dir $W/work" \
+     "$LIGHTBOX burn $W/tree/DICOM -o $W/lb.iso --profile STD-GEN-DVD-JPEG --viewer off --work-dir $W/work" \
   -n "dcmmkdir + xorriso" -p "rm -f $W/tree/DICOMDIR $W/x.iso && sync" \
      "dcmmkdir -q -Pdv +r +id $W/tree +D $W/tree/DICOMDIR && $XORRISO -outdev $W/x.iso -map $W/tree/DICOMDIR /DICOMDIR -map $W/tree/DICOM /DICOM -commit" \
   -n "cp -r" -p "rm -rf $W/cp && sync" "cp -r $STUDY $W/cp"
@@ -60,7 +62,7 @@ rm -rf "$W/cp" "$W/lb.iso" "$W/x.iso" "$W/tree/DICOMDIR"
 echo "bench-burn: B. $FILES JPEG Lossless files, $JMB MB, STD-GEN-CD" >&2
 $PAIRED "$W/b.json" \
   -n "lightbox burn" -p "rm -rf $W/cd*.iso $W/work && mkdir -p $W/work && sync" \
-     "$LIGHTBOX burn $W/jpll/DICOM -o $W/cd.iso --profile STD-GEN-CD --work-dir $W/work" \
+     "$LIGHTBOX burn $W/jpll/DICOM -o $W/cd.iso --profile STD-GEN-CD --viewer off --work-dir $W/work" \
   -n "dcmdjpeg (xargs -P$CORES) + dcmmkdir + xorriso" \
      -p "rm -rf $W/dj $W/dj.iso && (cd $W/jpll && find DICOM -type d) | while read -r d; do mkdir -p $W/dj/\$d; done && sync" \
      "(cd $W/jpll && find DICOM -type f) | xargs -P$CORES -I{} dcmdjpeg $W/jpll/{} $W/dj/{} && dcmmkdir -q -Pgp +r +id $W/dj +D $W/dj/DICOMDIR && $XORRISO -outdev $W/dj.iso -map $W/dj/DICOMDIR /DICOMDIR -map $W/dj/DICOM /DICOM -commit"
@@ -70,9 +72,9 @@ echo "bench-burn: C. $FILES files, $MB MB, STD-GEN-BD-JPEG (UDF 2.60)" >&2
 $PAIRED "$W/c.json" \
   -n "xorriso" -p "rm -f $W/x.iso && sync" "$XORRISO -outdev $W/x.iso -map $W/tree/DICOM /DICOM -commit" \
   -n "lightbox burn BD" -p "rm -rf $W/bd.udf $W/work && mkdir -p $W/work && sync" \
-     "$LIGHTBOX burn $W/tree/DICOM -o $W/bd.udf --profile STD-GEN-BD-JPEG --work-dir $W/work" \
+     "$LIGHTBOX burn $W/tree/DICOM -o $W/bd.udf --profile STD-GEN-BD-JPEG --viewer off --work-dir $W/work" \
   -n "lightbox burn BD --no-bridge" -p "rm -rf $W/bdn.udf $W/work && mkdir -p $W/work && sync" \
-     "$LIGHTBOX burn $W/tree/DICOM -o $W/bdn.udf --profile STD-GEN-BD-JPEG --no-bridge --work-dir $W/work"
+     "$LIGHTBOX burn $W/tree/DICOM -o $W/bdn.udf --profile STD-GEN-BD-JPEG --no-bridge --viewer off --work-dir $W/work"
 rm -rf "$W/x.iso" "$W/bd.udf" "$W/bdn.udf" "$W/work"
 
 python3 - "$W" "$FILES" "$MB" "$JMB" "$CORES" <<'PY'
@@ -87,7 +89,8 @@ rounds, a = load("a"); _, b = load("b"); _, c = load("c")
 print(f"""## Disc building (issue 5)
 
 Medians of {rounds} paired, alternating rounds (A B C A B C …), each run after its own clean-up and a
-`sync`; ratios are medians of the per-round ratios.
+`sync`; ratios are medians of the per-round ratios. Every `lightbox burn` here runs with `--viewer off`,
+as these comparisons were set before the on-disc viewer existed; "The on-disc viewer" below measures it.
 
 A: {files} synthetic CT files, {mb} MB Explicit VR LE, profile STD-GEN-DVD-JPEG. `lightbox burn`
 scans, names the files (PS3.10), writes the DICOMDIR, README.TXT, INDEX.HTM and JPEG previews
@@ -101,7 +104,7 @@ and does not sync.
 
 | Command | Seconds (median) | Seconds (min) | Ratio to lightbox burn |
 |---|---|---|---|""")
-names = {"lightbox burn": "lightbox burn --profile STD-GEN-DVD-JPEG",
+names = {"lightbox burn": "lightbox burn --profile STD-GEN-DVD-JPEG --viewer off",
          "dcmmkdir + xorriso": "dcmmkdir -Pdv + xorriso -stdio_sync end", "cp -r": "cp -r"}
 for n, r in a.items():
     print(f"| {names[n]} | {r['median']:.2f} | {r['min']:.2f} | {r['ratio']['median']:.2f} |")
@@ -118,7 +121,7 @@ volumes. DCMTK: `dcmdjpeg` once per file on all {cores} cores (`xargs -P{cores}`
 | Command | Seconds (median) | Seconds (min) | Ratio to lightbox burn |
 |---|---|---|---|""")
 for n, r in b.items():
-    label = "lightbox burn --profile STD-GEN-CD" if n == "lightbox burn" else n.replace("xorriso", "xorriso -stdio_sync end")
+    label = "lightbox burn --profile STD-GEN-CD --viewer off" if n == "lightbox burn" else n.replace("xorriso", "xorriso -stdio_sync end")
     print(f"| {label} | {r['median']:.2f} | {r['min']:.2f} | {r['ratio']['median']:.2f} |")
 ref = [r for n, r in b.items() if n != "lightbox burn"][0]
 print(f"""
@@ -135,8 +138,8 @@ ISO 9660 writer is the reference the issue names.
 
 | Command | Seconds (median) | Seconds (min) | Ratio to xorriso |
 |---|---|---|---|""")
-labels = {"xorriso": "xorriso -stdio_sync end (ISO 9660)", "lightbox burn BD": "lightbox burn --profile STD-GEN-BD-JPEG (UDF 2.60 + bridge)",
-          "lightbox burn BD --no-bridge": "lightbox burn --profile STD-GEN-BD-JPEG --no-bridge"}
+labels = {"xorriso": "xorriso -stdio_sync end (ISO 9660)", "lightbox burn BD": "lightbox burn --profile STD-GEN-BD-JPEG --viewer off (UDF 2.60 + bridge)",
+          "lightbox burn BD --no-bridge": "lightbox burn --profile STD-GEN-BD-JPEG --no-bridge --viewer off"}
 for n, r in c.items():
     print(f"| {labels[n]} | {r['median']:.2f} | {r['min']:.2f} | {r['ratio']['median']:.2f} |")
 print(f"""

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Reading received media (issue 18), release build, warm cache, every tool on the same ISO image:
-# the study burnt once by `lightbox burn --profile STD-GEN-DVD-JPEG` (ISO 9660 Level 1, PS3.10
+# the study burnt once by `lightbox burn --profile STD-GEN-DVD-JPEG --viewer off` (ISO 9660 Level 1, PS3.10
 # names, DICOMDIR, IHE PDI README/INDEX/web previews), kept under WORK and remade only when the
 # lightbox binary is newer than it.
 #   1+2. `lightbox import ISO DEST --no-previews` and `lightbox import ISO DEST` (per-study index.html
@@ -36,7 +36,7 @@ if [ ! -f "$W/.complete" ] || [ "$LIGHTBOX" -nt "$ISO" ]; then
   rm -rf "$ISO" "$W/.complete" "$W/burn-work" "$W/DICOMDIR"
   echo "bench-import: burning $STUDY to $ISO (STD-GEN-DVD-JPEG)" >&2
   mkdir -p "$W/burn-work"
-  "$LIGHTBOX" burn "$STUDY" -o "$ISO" --profile STD-GEN-DVD-JPEG --work-dir "$W/burn-work" --plain-progress >&2
+  "$LIGHTBOX" burn "$STUDY" -o "$ISO" --profile STD-GEN-DVD-JPEG --viewer off --work-dir "$W/burn-work" --plain-progress >&2
   rm -rf "$W/burn-work"
   [ -f "$ISO" ] || { echo "bench-import: lightbox burn wrote no $ISO (more than one volume?)" >&2; exit 1; }
   xorriso -report_about FAILURE -osirrox on -indev "$ISO" -extract /DICOMDIR "$W/DICOMDIR"

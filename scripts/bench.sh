@@ -91,6 +91,10 @@ echo "bench: reading received media (lightbox import of the burnt ISO, previews 
 bash scripts/bench-import.sh "$LIGHTBOX" "$STUDY" "$WORK" "$ROUNDS" > "$WORK/import.md"
 lap "reading received media"
 
+echo "bench: the on-disc viewer (burn --viewer full vs off, its size, stepping 500 frames in headless Chromium)"
+bash scripts/bench-viewer.sh "$LIGHTBOX" "$STUDY" "$WORK" "$ROUNDS" "$SIZE" > "$WORK/viewer.md"
+lap "the on-disc viewer"
+
 echo "bench: window/level (lightbox vs numpy take on the same frames; lightbox render vs dcmj2pnm per file, xargs -P$CORES)"
 bash scripts/bench-window-level.sh "$LIGHTBOX" "$STUDY" "$WORK" "$ROUNDS" "$WL_FILES" > "$WORK/window-level.md"
 lap window/level
@@ -211,6 +215,8 @@ print()
 print(open(f"{work}/burn.md").read().strip("\n"))
 print()
 print(open(f"{work}/import.md").read().strip("\n"))
+print()
+print(open(f"{work}/viewer.md").read().strip("\n"))
 print()
 print(open(f"{work}/window-level.md").read().strip("\n"))
 print()

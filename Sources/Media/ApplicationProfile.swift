@@ -38,6 +38,9 @@ public struct ApplicationProfile: Codable, Sendable, Equatable {
     public var fileSystems: [MediaFileSystem]
     public var fileSystemReference: String
     public var notes: [String]
+    /// The on-disc viewer's default for this medium (Lightbox's choice, not PS3.11's): `light` on
+    /// CD, `full` on DVD, BD and USB, `off` for MIME.
+    public var viewer: ViewerMode
 
     public func allows(transferSyntax uid: String) -> Bool {
         anyTransferSyntax || transferSyntaxes.contains(uid)

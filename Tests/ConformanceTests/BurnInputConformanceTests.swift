@@ -27,10 +27,7 @@ final class BurnInputConformanceTests: XCTestCase {
 
     /// The ideographic name of a source file's patient, as written in Chinese ("王志誠").
     func ideographicName(in folder: URL) throws -> (display: String, dicom: String, charset: String) {
-        let file = try Part10Reader.read(path: Oracles.files(under: folder)[0], options: .headerOnly)
-        let pn = try XCTUnwrap(file.dataSet.personName(.patientName))
-        let g = pn.ideographic.isEmpty ? pn.alphabetic : pn.ideographic
-        return (g.familyName + g.givenName, g.familyName + "^" + g.givenName, try XCTUnwrap(file.dataSet.string(.specificCharacterSet)))
+        try BurnFixtures.ideographicName(in: folder)
     }
 
     func testChineseNamesOnDisc() throws {

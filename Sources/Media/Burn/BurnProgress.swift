@@ -1,7 +1,7 @@
 /// Where a burn is, for a progress bar: the phase, items done of total, and bytes.
 public struct BurnProgress: Sendable {
     public enum Phase: String, Sendable {
-        case scanning = "scan", staging = "copy", previews = "web", writing = "write", verifying = "verify"
+        case scanning = "scan", staging = "copy", previews = "web", viewer = "viewer", writing = "write", verifying = "verify"
     }
     public var phase: Phase
     public var volume: Int

@@ -15,6 +15,8 @@ public struct BurnReport: Sendable {
         public var warnings: [String]
         /// The label PDF, when one was made.
         public var label: String?
+        /// Bytes of the on-disc viewer on the volume (pages and data), 0 without it.
+        public var viewerBytes: Int64 = 0
     }
 
     public var profile: String
@@ -39,7 +41,7 @@ public struct BurnReport: Sendable {
         for v in volumes {
             for c in v.conversions { out.append("converted: \(c)") }
             for w in v.warnings { out.append("warning: \(w)") }
-            out.append("volume \(v.number) of \(volumes.count) \"\(v.fileSetID)\": \(v.patients) patient(s), \(v.studies) study(ies), \(v.instances) instance(s), \(v.bytes / 1_000_000) MB -> \(v.location)\(v.label.map { ", label \($0)" } ?? "")")
+            out.append("volume \(v.number) of \(volumes.count) \"\(v.fileSetID)\": \(v.patients) patient(s), \(v.studies) study(ies), \(v.instances) instance(s), \(v.bytes / 1_000_000) MB\(v.viewerBytes > 0 ? " (viewer \(String(format: "%.1f", Double(v.viewerBytes) / 1_000_000)) MB)" : "") -> \(v.location)\(v.label.map { ", label \($0)" } ?? "")")
         }
         return out
     }

@@ -40,6 +40,9 @@ public struct DiscBuilder: Sendable {
         public var fileSystem: MediaFileSystem?
         /// With UDF: an ISO 9660 bridge over the same files, for readers without UDF.
         public var bridge = true
+        /// The on-disc viewer; nil: the profile's default (light on CD, full on DVD, BD, USB).
+        /// Part of the web content: none without it.
+        public var viewer: ViewerMode?
         public var institution = ""
         public var version = "0.1.0"
         /// Web content (INDEX.HTM, IHE_PDI/); nil for "DICOM ONLY".
@@ -77,7 +80,8 @@ public struct DiscBuilder: Sendable {
         report.rejections += planned.rejections
         guard !planned.planned.isEmpty else { throw BurnError.nothingToBurn(report.rejections.count) }
         let capacity = options.capacityBytes ?? options.profile.capacityBytes ?? Int64.max / 4
-        let volumes = try VolumeSplitter(mediumBytes: capacity).split(planned.planned, fileSetID: options.fileSetID)
+        let volumes = try VolumeSplitter(mediumBytes: capacity, viewerShare: options.web == nil ? 0 : viewerMode.estimatedShare)
+            .split(planned.planned, fileSetID: options.fileSetID)
         return (volumes, report)
     }
 
@@ -94,7 +98,8 @@ public struct DiscBuilder: Sendable {
             let info = PDIInfo(institution: options.institution, version: options.version, created: created,
                                profile: options.profile, fileSetID: volume.fileSetID, volume: volume.number,
                                volumeCount: volume.count, webContent: options.web != nil)
-            let stagerOptions = FileSetStager.Options(info: info, web: options.web)
+            var stagerOptions = FileSetStager.Options(info: info, web: options.web)
+            stagerOptions.viewer = viewerMode
             let root = work + "/VOL\(volume.number)"
             let staged = try FileSetStager(options: stagerOptions).stage(volume, into: root, progress: progress, cancel: cancel)
             report.rejections += staged.failures
@@ -124,7 +129,7 @@ public struct DiscBuilder: Sendable {
                 bytes: staged.totalBytes,
                 conversions: staged.plan.instances.filter { $0.action != .copy && staged.fileIDs[$0.sopInstanceUID] != nil }
                     .map { "\($0.source.path) -> \(staged.fileIDs[$0.sopInstanceUID]!.path): \($0.note ?? "")" },
-                warnings: staged.warnings, label: labelLocation))
+                warnings: staged.warnings, label: labelLocation, viewerBytes: staged.viewerBytes))
         }
         return report
     }
@@ -153,19 +158,19 @@ public struct DiscBuilder: Sendable {
         return base + "-\(n)" + (ext.isEmpty ? "" : "." + ext)
     }
 
-    /// The file system images and discs get: the one asked for, else the profile's default.
-    public var imageFileSystem: MediaFileSystem? {
-        options.fileSystem ?? options.profile.fileSystems.first { $0 != .fat }
+    /// The viewer the volumes get: the one asked for, else the profile's default.
+    public var viewerMode: ViewerMode { options.viewer ?? options.profile.viewer }
+
+    /// The file system images and discs get: the one asked for, else the profile's default; ISO
+    /// 9660 Level 1 for a profile without a disc file system (MIME, USB), as an image is asked for.
+    public var imageFileSystem: MediaFileSystem {
+        options.fileSystem ?? options.profile.fileSystems.first { $0 != .fat } ?? .iso9660Level1
     }
 
     func checkOutput(_ output: Output) throws {
         let fm = FileManager.default
         if case .usb = output {} else {
-            guard let fs = imageFileSystem, fs != .fat else {
-                throw BurnError.fileSystemNotAllowed(profile: options.profile.id, asked: options.fileSystem?.title ?? "an image",
-                                                     allowed: options.profile.fileSystems.map(\.title))
-            }
-            if let asked = options.fileSystem, !options.profile.fileSystems.contains(asked) {
+            if let asked = options.fileSystem, !options.profile.fileSystems.contains(asked) || asked == .fat {
                 throw BurnError.fileSystemNotAllowed(profile: options.profile.id, asked: asked.title, allowed: options.profile.fileSystems.map(\.title))
             }
         }
@@ -216,7 +221,7 @@ public struct DiscBuilder: Sendable {
 
     /// The writer for the volume's image: ISO 9660 (Level 1, Joliet only off CD) or UDF with its bridge.
     func imageWriter(for staged: FileSetStager.Result) -> (any DiscImageWriter, MediaFileSystem) {
-        let fs = imageFileSystem ?? .iso9660Level1
+        let fs = imageFileSystem
         if let revision = fs.udfRevision {
             return (UDFImageWriter(options: UDFImageOptions(revision: revision, volumeID: staged.plan.fileSetID, bridge: options.bridge)), fs)
         }
@@ -276,7 +281,7 @@ public struct DiscBuilder: Sendable {
         try writeImage(staged, to: image, progress: progress, cancel: cancel)
         let number = staged.plan.number
         do {
-            try OpticalDrive(device: device).burn(image: image, pad: imageFileSystem?.udfRevision == nil, cancellation: cancel) { p in
+            try OpticalDrive(device: device).burn(image: image, pad: imageFileSystem.udfRevision == nil, cancellation: cancel) { p in
                 progress?(BurnProgress(phase: .writing, volume: number, done: 0, total: 0, bytes: p.bytesWritten, totalBytes: p.totalBytes))
             }
         } catch {

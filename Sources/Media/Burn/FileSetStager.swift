@@ -13,6 +13,8 @@ public struct FileSetStager: Sendable {
         public var web: WebContentWriter.Options?
         /// JPEG Baseline quality when transcoding to .50 (never done to lossy sources).
         public var encoding = EncodingOptions()
+        /// The on-disc viewer (part of the web content: nothing without `web`).
+        public var viewer: ViewerMode = .off
         public init(info: PDIInfo, web: WebContentWriter.Options? = WebContentWriter.Options()) {
             self.info = info; self.web = web
         }
@@ -41,6 +43,8 @@ public struct FileSetStager: Sendable {
         public var fileSet: FileSet
         /// What is on the volume, for people (README, web pages, label).
         public var contents: DiscContents
+        /// Bytes of the on-disc viewer (its pages and data), 0 without it.
+        public var viewerBytes: Int64 = 0
     }
 
     public var options: Options
@@ -104,20 +108,31 @@ public struct FileSetStager: Sendable {
 
         // IHE PDI content.
         var warnings: [String] = []
+        var viewerBytes: Int64 = 0
         let contents = DiscContents(fileSet: fileSet, fileIDs: keptFileIDs)
         try ReadmeWriter.standard().write(contents, info: options.info, root: root)
         files.append(StagedFile(path: "README.TXT", size: Self.size(root + "/README.TXT")))
-        if let web = options.web {
+        if var web = options.web {
             let number = plan.number
+            web.viewerLink = options.viewer != .off
             let result = try WebContentWriter.standard(options: web).write(
                 contents, info: options.info, root: root,
                 progress: { done, total in progress?(BurnProgress(phase: .previews, volume: number, done: done, total: total)) },
                 isCancelled: { cancel.isCancelled })
             warnings += result.warnings
             files += result.files.map { StagedFile(path: $0, size: Self.size(root + "/" + $0)) }
+            if options.viewer != .off {
+                let viewer = try ViewerWriter(mode: options.viewer).write(
+                    contents, root: root,
+                    progress: { done, total in progress?(BurnProgress(phase: .viewer, volume: number, done: done, total: total)) },
+                    isCancelled: { cancel.isCancelled })
+                warnings += viewer.warnings
+                files += viewer.files.map { StagedFile(path: $0, size: Self.size(root + "/" + $0)) }
+                viewerBytes = viewer.bytes
+            }
         }
         return Result(root: root, plan: plan, fileIDs: keptFileIDs, failures: failures, files: files,
-                      warnings: warnings, fileSet: fileSet, contents: contents)
+                      warnings: warnings, fileSet: fileSet, contents: contents, viewerBytes: viewerBytes)
     }
 
     /// Puts one instance at `dest`; returns its size.

@@ -64,16 +64,34 @@ public struct MediaVerifier: Sendable {
         problems += referencing.indices.flatMap { slots.get($0) ?? [] }
         // Every other staged file.
         let referenced = Set(referencing.map { $0.strings(.referencedFileID).joined(separator: "/") })
+        // Compared piece by piece: the viewer's data files run to hundreds of megabytes.
         for f in staged.files where !referenced.contains(f.path) {
+            if cancel.isCancelled { break }
             do {
-                let bytes = try volume.readFile(f.path)
-                if let p = Self.compare(bytes, withFile: staged.root + "/" + f.path) { problems.append("\(f.path): \(p)") }
+                if let p = try Self.compare(volume.open(f.path), withFile: staged.root + "/" + f.path) { problems.append("\(f.path): \(p)") }
             } catch {
                 problems.append("\(f.path): \(error)")
             }
         }
         if cancel.isCancelled { problems.append("cancelled") }
         return problems
+    }
+
+    /// Nil when what `reader` reads equals the file's content, else what differs; 4 MiB at a time.
+    static func compare(_ reader: MediaFileReader, withFile path: String) throws -> String? {
+        guard let staged = FileHandle(forReadingAtPath: path) else { return "staged copy \(path) is unreadable" }
+        defer { try? staged.close() }
+        var offset: Int64 = 0
+        while true {
+            let a = try reader.read(upTo: 4 << 20)
+            let b = [UInt8]((try? staged.read(upToCount: max(a.count, 1))) ?? Data())
+            if a.isEmpty && b.isEmpty { return nil }
+            if a != b {
+                return a.count != b.count ? "\(reader.size) bytes on the medium, the staged copy differs in length"
+                    : "content differs from the staged file within bytes \(offset)…\(offset + Int64(a.count))"
+            }
+            offset += Int64(a.count)
+        }
     }
 
     /// Nil when `bytes` equal the file's content, else what differs.

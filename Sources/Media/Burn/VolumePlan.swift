@@ -36,8 +36,17 @@ public struct VolumeSplitter: Sendable {
 
     /// `mediumBytes`: the medium's capacity (the profile's, or `--capacity`). A reserve of 2 % plus
     /// 8 MB is kept for the DICOMDIR, PDI content and ISO 9660 structures.
-    public init(mediumBytes: Int64) {
+    /// Bytes the on-disc viewer adds per byte of native pixel data (`ViewerMode.estimatedShare`).
+    public var viewerShare: Double
+
+    public init(mediumBytes: Int64, viewerShare: Double = 0) {
         capacity = max(1, mediumBytes - mediumBytes / 50 - 8_000_000)
+        self.viewerShare = viewerShare
+    }
+
+    /// An instance's bytes on the volume: its file and its share of the viewer's data.
+    func bytes(_ i: PlannedInstance) -> Int64 {
+        i.estimatedBytes + Int64(Double(i.source.storage.nativePixelBytes) * viewerShare)
     }
 
     public func split(_ planned: [PlannedInstance], fileSetID base: String) throws -> [VolumePlan] {
@@ -47,7 +56,7 @@ public struct VolumeSplitter: Sendable {
         var volumes: [[PlannedInstance]] = [[]]
         var used: Int64 = 0
         func place(_ unit: [PlannedInstance]) {
-            let size = unit.reduce(0) { $0 + $1.estimatedBytes }
+            let size = unit.reduce(0) { $0 + bytes($1) }
             if used + size > capacity && !volumes[volumes.count - 1].isEmpty { volumes.append([]); used = 0 }
             volumes[volumes.count - 1] += unit
             used += size
@@ -55,13 +64,13 @@ public struct VolumeSplitter: Sendable {
         for patient in fileSet.sortedPatients {
             for study in patient.sortedStudies {
                 let studyUnit = study.sortedSeries.flatMap { $0.sortedInstances.compactMap { byUID[$0.sopInstanceUID] } }
-                if studyUnit.reduce(0, { $0 + $1.estimatedBytes }) <= capacity { place(studyUnit); continue }
+                if studyUnit.reduce(0, { $0 + bytes($1) }) <= capacity { place(studyUnit); continue }
                 for series in study.sortedSeries {
                     let unit = series.sortedInstances.compactMap { byUID[$0.sopInstanceUID] }
-                    if unit.reduce(0, { $0 + $1.estimatedBytes }) <= capacity { place(unit); continue }
+                    if unit.reduce(0, { $0 + bytes($1) }) <= capacity { place(unit); continue }
                     for instance in unit {
-                        guard instance.estimatedBytes <= capacity else {
-                            throw VolumeSplitError.instanceTooLarge(path: instance.source.path, bytes: instance.estimatedBytes, capacity: capacity)
+                        guard bytes(instance) <= capacity else {
+                            throw VolumeSplitError.instanceTooLarge(path: instance.source.path, bytes: bytes(instance), capacity: capacity)
                         }
                         place([instance])
                     }

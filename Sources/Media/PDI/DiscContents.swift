@@ -4,6 +4,7 @@ import DICOM
 /// order of the File IDs. README.TXT, INDEX.HTM, the IHE_PDI pages and the label are made from it.
 public struct DiscContents: Sendable {
     public struct Series: Sendable {
+        public var seriesInstanceUID: String = ""
         public var number: String
         public var modality: String
         public var description: String
@@ -56,7 +57,7 @@ public struct DiscContents: Sendable {
                     let series = s.sortedSeries.map { r in
                         let rk = r.keys
                         let instances = r.sortedInstances
-                        return Series(number: rk.string(.seriesNumber) ?? "", modality: rk.string(.modality) ?? "",
+                        return Series(seriesInstanceUID: r.seriesInstanceUID, number: rk.string(.seriesNumber) ?? "", modality: rk.string(.modality) ?? "",
                                       description: rk.string(.seriesDescription) ?? "",
                                       fileIDs: instances.compactMap { fileIDs[$0.sopInstanceUID] ?? $0.fileID },
                                       hasPixels: instances.map { $0.storage.nativePixelBytes > 0 || $0.recordType == .image })

@@ -15,6 +15,8 @@ public struct WebContentWriter: Sendable {
         public var previewSize: Int = 512
         /// JPEG quality of previews.
         public var quality: Int = 85
+        /// INDEX.HTM links to the on-disc viewer (IHE_PDI/VIEWER.HTM, `ViewerWriter`).
+        public var viewerLink = false
         public init(imagesPerSeries: Int = 6, previewSize: Int = 512, quality: Int = 85) {
             self.imagesPerSeries = imagesPerSeries; self.previewSize = previewSize; self.quality = quality
         }
@@ -156,6 +158,9 @@ public struct WebContentWriter: Sendable {
             "INSTITUTION": PDIText.html(info.institution.isEmpty ? "-" : info.institution),
             "APPLICATION": PDIText.html(info.application), "VERSION": PDIText.html(info.version),
             "VOLUME": info.volumeText, "PATIENTS": list,
+            "VIEWER": options.viewerLink
+                ? "<p class=\"viewer\"><a href=\"IHE_PDI/VIEWER.HTM\">View images</a> in this browser: every image of every series, with window/level and measurements; nothing is installed and nothing is sent anywhere.</p>"
+                : "",
         ])
         try PDIFiles.write(Array(page.utf8), to: root + "/INDEX.HTM")
         files.append("INDEX.HTM")

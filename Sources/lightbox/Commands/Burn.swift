@@ -135,6 +135,12 @@ struct Burn: AsyncParsableCommand {
         valueName: "name"))
     var fileSystem: String?
 
+    @Option(name: .long, help: ArgumentHelp(
+        "The viewer on the disc: off, light or full (default: light on CD, full on DVD, BD and USB).",
+        discussion: "INDEX.HTM gets \"View images\": every frame of every series in any browser, from the disc, with nothing installed. full keeps every frame at full bit depth (window/level, values in HU, measurements); light keeps 8-bit frames at each window preset, for small discs.",
+        valueName: "mode"))
+    var viewer: String?
+
     @Flag(name: .customLong("no-bridge"), help: "UDF only: no ISO 9660 bridge (by default the files are also listed in an ISO 9660 Level 1 tree).")
     var noBridge = false
 
@@ -253,6 +259,12 @@ struct Burn: AsyncParsableCommand {
             options.fileSystem = fs
         }
         options.bridge = !noBridge
+        if let viewer {
+            guard let mode = ViewerMode(rawValue: viewer.lowercased()) else {
+                printError("error: unknown viewer mode \(viewer); use off, light or full"); throw ExitCode(2)
+            }
+            options.viewer = mode
+        }
         options.institution = institution
         options.version = Lightbox.configuration.version
         options.web = noWeb ? nil : WebContentWriter.Options(imagesPerSeries: webImages)

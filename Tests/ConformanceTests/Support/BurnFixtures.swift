@@ -1,5 +1,7 @@
+import DICOM
 import Foundation
 import Synthesis
+import XCTest
 
 /// What the burn tests share: a synthetic study, and a burn stopped by SIGTERM in a given phase.
 enum BurnFixtures {
@@ -35,5 +37,14 @@ enum BurnFixtures {
         p.waitUntilExit()
         let message = seen + String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         return (reached, p.terminationStatus, message)
+    }
+
+    /// The ideographic name of a source file's patient, as written in Chinese ("王志誠"), its
+    /// DICOM form and the file's Specific Character Set.
+    static func ideographicName(in folder: URL) throws -> (display: String, dicom: String, charset: String) {
+        let file = try Part10Reader.read(path: Oracles.files(under: folder)[0], options: .headerOnly)
+        let pn = try XCTUnwrap(file.dataSet.personName(.patientName))
+        let g = pn.ideographic.isEmpty ? pn.alphabetic : pn.ideographic
+        return (g.familyName + g.givenName, g.familyName + "^" + g.givenName, try XCTUnwrap(file.dataSet.string(.specificCharacterSet)))
     }
 }
